@@ -1,0 +1,540 @@
+"""Actors: who did what to whom, named the way ACLED names them.
+
+A report says "Ukrainian forces", "the IDF", "gunmen" or "Iranian proxy militias"; ACLED writes
+"Military Forces of Ukraine (2019-)", "Unidentified Armed Group (Syria)" and an inter code
+(CODEBOOKS.md, "Actors" and "inter codes"). The knowledge lives in ``lexicons/actors.yaml``
+(state forces with their regime periods, named groups, generic descriptions) and
+``lexicons/countries.yaml`` (names, demonyms, aliases); this module only combines them.
+
+Generic descriptions need the event country: "protesters" in France are "Protesters (France)".
+A demonym before the head word overrides it ("Israeli settlers" in Palestine stay Israeli), the
+way ACLED records nationality. A state's forces are inter 1 at home and 8 abroad.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from reportedly import lexicons
+
+KINDS = (
+    "state", "rebel", "militia", "identity", "rioters", "protesters", "civilians", "external",
+    "unidentified",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An actor as ACLED would record it; ``alias_matched`` is the phrase that named it."""
+
+    name: str
+    inter: int
+    kind: str
+    country: str | None
+    alias_matched: str = ""
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    """An actor found in a text, with character offsets into that text."""
+
+    start: int
+    end: int
+    text: str
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class _Ref:
+    """What an alias points to, before the event country and date turn it into an Actor.
+
+    ``type`` is one of state (key = country, force = military|police), unit (key = unit name),
+    group (key = group name), redirect (key = index) or generic (key = index into generics).
+    """
+
+    type: str
+    key: str
+    force: str = "military"
+
+
+_LEADING = re.compile(
+    r"^(?:the|a|an|some|several|many|dozens of|hundreds of|thousands of|scores of|"
+    r"a group of|groups of|a number of|a crowd of|at least \d+|about \d+|around \d+|"
+    r"more than \d+|\d+|one|two|three|four|five|six|seven|eight|nine|ten|other|its|their)\s+",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
+# Modifiers that may stand between a demonym or a group name and the head word.
+_MODIFIERS = frozenset(
+    "unidentified unknown armed heavily masked suspected alleged presumed angry local rival "
+    "hooded enraged irate disgruntled retreating advancing allied".split()
+)
+# Words before a bare country name that make it a place, not an attacker.
+_LOCATIVE = frozenset(
+    "in into inside within across near from to at throughout over toward towards around "
+    "outside of via through for".split()
+)
+
+
+def _is_acronym(alias: str) -> bool:
+    """All-caps short forms ("US", "IS", "AA") must match case-sensitively."""
+    letters = [c for c in alias if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(alias) <= 8
+
+
+def _clean(text: str) -> str:
+    """Drop determiners, counts and possessive 's, and squeeze spaces."""
+    phrase = " ".join(str(text).split()).strip(" .,;:!?\"'“”()")
+    phrase = _POSSESSIVE.sub("", phrase)
+    previous = None
+    while previous != phrase:
+        previous = phrase
+        phrase = _LEADING.sub("", phrase)
+    return phrase.strip()
+
+
+class _Knowledge:
+    """The two lexicons, indexed for lookup."""
+
+    def __init__(self) -> None:
+        data = lexicons.load("actors")
+        self.article = set(data["article_the"])
+        self.states: dict[str, dict[str, Any]] = {e["country"]: e for e in data["state_forces"]}
+        self.home: dict[str, str] = {}
+        for e in data["de_facto_states"]:
+            self.states[e["name"]] = e
+            self.home[e["name"]] = e["home_country"]
+        self.groups: dict[str, dict[str, Any]] = {}
+        self.units: dict[str, dict[str, Any]] = {}
+        self.redirects: list[dict[str, Any]] = []
+        self.generics: list[dict[str, Any]] = data["generic"]
+        self.protest_verbs = frozenset(data["protest_verbs"])
+        self.protest_nouns = frozenset(data["protest_nouns"])
+        self.exact: dict[str, _Ref] = {}
+        self.folded: dict[str, _Ref] = {}
+        self.heads: dict[str, _Ref] = {}
+        self.owner: dict[str, str] = {}  # demonym / country name / alias -> country
+        self.bare_countries: set[str] = set()
+        self.ruler: list[str] = []
+        self._index_countries()
+        self._index_states()
+        self._index_groups(data["groups"])
+        for i, g in enumerate(self.generics):
+            for head in g["heads"]:
+                self.heads.setdefault(head.lower(), _Ref("generic", str(i)))
+
+    def _add(self, alias: str, ref: _Ref) -> None:
+        # Phrases lose their possessive 's when cleaned, so index that form too.
+        for form in dict.fromkeys([alias, _POSSESSIVE.sub("", alias)]):
+            self.exact.setdefault(form, ref)
+            if not _is_acronym(form):
+                self.folded.setdefault(form.casefold(), ref)
+
+    def _index_countries(self) -> None:
+        for c in lexicons.load("countries")["countries"]:
+            target = c.get("coded_as", c["name"])
+            for word in [c["name"], *c["aliases"], *c["demonyms"]]:
+                self.owner.setdefault(word, target)
+            for word in [c["name"], *c["aliases"]]:
+                self.bare_countries.add(word)
+
+    def _index_states(self) -> None:
+        for country, e in self.states.items():
+            self.owner.setdefault(country, self.home.get(country, country))
+            for force in ("military", "police"):
+                for alias in e.get(f"{force}_aliases", []):
+                    self._add(alias, _Ref("state", country, force))
+                    if _is_acronym(alias):
+                        self.ruler.append(alias)
+        # A bare country name as an actor ("Israel struck ...") means its military.
+        for word in self.bare_countries:
+            country = self.owner[word]
+            self._add(word, _Ref("state", country, "military"))
+
+    def _index_groups(self, groups: list[dict[str, Any]]) -> None:
+        for g in groups:
+            if "unit_of" in g:
+                key = g["unit"] or f"{g['unit_of']['country']} {g['unit_of']['force']}"
+                self.units[key] = g
+                ref = _Ref("unit", key)
+            elif "redirect" in g:
+                self.redirects.append(g)
+                ref = _Ref("redirect", str(len(self.redirects) - 1))
+            else:
+                self.groups[g["name"]] = g
+                ref = _Ref("group", g["name"])
+                self._add(g["name"], ref)
+            for alias in g["aliases"]:
+                self._add(alias, ref)
+            self.ruler.extend(g.get("ruler", []))
+
+    def lookup(self, phrase: str) -> _Ref | None:
+        return self.exact.get(phrase) or self.folded.get(phrase.casefold())
+
+    def owner_of(self, words: list[str]) -> tuple[str | None, int]:
+        """The country named by the longest tail of ``words``, and where that tail starts."""
+        for i in range(len(words)):
+            tail = " ".join(words[i:])
+            country = self.owner.get(tail) or self.owner.get(tail.title())
+            if country:
+                return country, i
+        return None, len(words)
+
+
+_KNOWLEDGE: _Knowledge | None = None
+
+
+def _knowledge() -> _Knowledge:
+    global _KNOWLEDGE
+    if _KNOWLEDGE is None:
+        _KNOWLEDGE = _Knowledge()
+    return _KNOWLEDGE
+
+
+def _period(entry: dict[str, Any], on: date | None, override: str | None = None) -> str:
+    """The regime period in force on ``on`` (the latest one when undated)."""
+    if override:
+        return override
+    if isinstance(on, datetime):
+        on = on.date()  # a datetime does not compare with the lexicon's dates
+    periods = entry["periods"]
+    if on is not None:
+        for p in periods:
+            until = p.get("until")
+            if until is None or on <= until:
+                return str(p["years"])
+    return str(periods[-1]["years"])
+
+
+def inter_code(actor: Actor, *, event_country: str | None) -> int:
+    """ACLED inter code of ``actor`` in an event in ``event_country``.
+
+    A state's forces are 1 (State forces) in their own country and 8 (External/Other forces)
+    in another; every other actor keeps its own code.
+    """
+    if actor.kind == "state" and event_country and actor.country and event_country != actor.country:
+        return 8
+    if actor.kind == "state":
+        return 1
+    return actor.inter
+
+
+def interaction(inter1: int | None, inter2: int | None) -> int | None:
+    """ACLED interaction code: the two inter codes, lower first (1 and 7 give 17).
+
+    One actor alone (e.g. peaceful protesters, 6) gives its code times ten (60).
+    """
+    codes = sorted(c for c in (inter1, inter2) if isinstance(c, int) and 1 <= c <= 8)
+    if not codes:
+        return None
+    if len(codes) == 1:
+        return codes[0] * 10
+    return codes[0] * 10 + codes[1]
+
+
+class ActorResolver:
+    """Turns actor phrases into ACLED-style actors; loads the lexicons once."""
+
+    def __init__(self) -> None:
+        self.k = _knowledge()
+        self._matchers: tuple[Any, PhraseMatcher, PhraseMatcher] | None = None
+
+    # ---- building actors -------------------------------------------------------------
+    def _state(
+        self,
+        country: str,
+        force: str,
+        on: date | None,
+        override: str | None = None,
+        *,
+        alias: str,
+        event_country: str | None,
+    ) -> Actor | None:
+        entry = self.k.states.get(country)
+        label = f"the {country}" if country in self.k.article else country
+        noun = "Military" if force == "military" else "Police"
+        name = f"{noun} Forces of {label}"
+        if entry is not None:
+            name += f" ({_period(entry, on, override)})"
+        home = self.k.home.get(country, country)
+        actor = Actor(name, 1, "state", home, alias)
+        return replace(actor, inter=inter_code(actor, event_country=event_country))
+
+    def _unit(
+        self, key: str, *, alias: str, event_country: str | None, on: date | None
+    ) -> Actor | None:
+        g = self.k.units[key]
+        of = g["unit_of"]
+        base = self._state(
+            of["country"],
+            of["force"],
+            on,
+            of.get("period"),
+            alias=alias,
+            event_country=event_country,
+        )
+        if base is None or not g["unit"]:
+            return base
+        return replace(base, name=f"{base.name} {g['unit']}")
+
+    def _group(self, name: str, *, alias: str, event_country: str | None) -> Actor:
+        g = self.k.groups[name]
+        if g.get("per_country") and event_country:
+            branch = g.get("branches", {}).get(event_country, event_country)
+            named = g["per_country"].format(country=branch)
+            if named in self.k.groups:
+                g = self.k.groups[named]
+                return Actor(g["name"], g["inter"], g["kind"], g["country"], alias)
+            return Actor(named, g["inter"], g["kind"], event_country, alias)
+        return Actor(g["name"], g["inter"], g["kind"], g["country"], alias)
+
+    def _generic(
+        self,
+        index: int,
+        *,
+        owner: str | None,
+        group: str | None,
+        alias: str,
+        event_country: str | None,
+        on: date | None,
+    ) -> Actor | None:
+        g = self.k.generics[index]
+        if g.get("needs_owner") and owner is None:
+            return None
+        country = owner or event_country
+        if g["template"] in ("military", "police"):
+            if country is None:
+                return None
+            return self._state(country, g["template"], on, alias=alias, event_country=event_country)
+        if "{group}" in g["template"]:
+            if group is None and g["kind"] == "militia":
+                return None  # "supporters" of nobody named is not an actor
+            template = g["template"].replace("{group}", group or "Unidentified")
+        else:
+            template = g["template"]
+        if country is None:
+            return Actor(template.replace(" ({country})", ""), g["inter"], g["kind"], None, alias)
+        return Actor(template.format(country=country), g["inter"], g["kind"], country, alias)
+
+    def _build(
+        self,
+        ref: _Ref,
+        *,
+        alias: str,
+        event_country: str | None,
+        on: date | None,
+        owner: str | None = None,
+        group: str | None = None,
+    ) -> Actor | None:
+        if ref.type == "state":
+            return self._state(ref.key, ref.force, on, alias=alias, event_country=event_country)
+        if ref.type == "unit":
+            return self._unit(ref.key, alias=alias, event_country=event_country, on=on)
+        if ref.type == "redirect":
+            targets = self.k.redirects[int(ref.key)]["redirect"]
+            unit = targets.get(event_country or "", targets["default"])
+            return self._unit(unit, alias=alias, event_country=event_country, on=on)
+        if ref.type == "group":
+            return self._group(ref.key, alias=alias, event_country=event_country)
+        return self._generic(
+            int(ref.key), owner=owner, group=group, alias=alias, event_country=event_country, on=on
+        )
+
+    # ---- public API --------------------------------------------------------------------
+    def resolve(
+        self, text: str, *, country: str | None = None, on: date | None = None
+    ) -> Actor | None:
+        """The actor a phrase names in an event in ``country`` on ``on``, or None.
+
+        Named groups and state-force aliases win; otherwise the phrase is read as
+        [demonym or group name] [modifiers] <generic head> ("Ukrainian forces", "armed Fulani
+        herdsmen"). Without a date the latest regime period is used.
+        """
+        if not isinstance(text, str):
+            return None
+        phrase = _clean(text)
+        if not phrase:
+            return None
+        ref = self.k.lookup(phrase)
+        if ref is not None:
+            return self._build(ref, alias=phrase, event_country=country, on=on)
+        head = self.k.heads.get(phrase.lower())
+        if head is not None:
+            return self._build(head, alias=phrase, event_country=country, on=on)
+        return self._split(phrase, country=country, on=on)
+
+    def _split(self, phrase: str, *, country: str | None, on: date | None) -> Actor | None:
+        """Read "<prefix> <head>": the longest generic head at the end, the prefix names whom."""
+        words = phrase.split()
+        for i in range(1, len(words)):
+            head = self.k.heads.get(" ".join(words[i:]).lower())
+            if head is None:
+                continue
+            prefix = words[:i]
+            named = self._named_prefix(prefix)
+            if named is not None:
+                return self._build(named, alias=phrase, event_country=country, on=on)
+            owner, at = self.k.owner_of(prefix)
+            rest = prefix[:at]
+            group = self._group_label(rest)
+            if rest and group is None and not all(w.lower() in _MODIFIERS for w in rest):
+                continue
+            return self._build(
+                head, alias=phrase, event_country=country, on=on, owner=owner, group=group
+            )
+        return None
+
+    def _named_prefix(self, prefix: list[str]) -> _Ref | None:
+        """ "ISWAP fighters", "Houthi rebels": a named group before a generic head."""
+        for j in range(len(prefix)):
+            ref = self.k.lookup(" ".join(prefix[j:]))
+            if ref is not None and ref.type != "state":
+                return ref
+        return None
+
+    @staticmethod
+    def _group_label(words: list[str]) -> str | None:
+        """The capitalised run right before the head ("Fulani"), if any."""
+        label: list[str] = []
+        for w in reversed(words):
+            if w[:1].isupper() and w.lower() not in _MODIFIERS:
+                label.insert(0, w)
+            else:
+                break
+        return " ".join(label) or None
+
+    def find(
+        self, doc: Doc, *, country: str | None = None, on: date | None = None
+    ) -> list[ActorMention]:
+        """Actor mentions in a parsed text: longest match wins, no overlaps, in text order."""
+        candidates = list(self._candidates(doc, country=country, on=on))
+        candidates.sort(key=lambda m: (-(m.end - m.start), m.start))
+        taken: list[ActorMention] = []
+        for m in candidates:
+            if all(m.end <= t.start or m.start >= t.end for t in taken):
+                taken.append(m)
+        return sorted(taken, key=lambda m: m.start)
+
+    # ---- matching ----------------------------------------------------------------------
+    def _build_matchers(self, doc: Doc) -> tuple[PhraseMatcher, PhraseMatcher]:
+        if self._matchers is not None and self._matchers[0] is doc.vocab:
+            return self._matchers[1], self._matchers[2]
+        import spacy
+
+        tokenizer = spacy.blank("en", vocab=doc.vocab).tokenizer
+        exact = PhraseMatcher(doc.vocab, attr="ORTH")
+        lower = PhraseMatcher(doc.vocab, attr="LOWER")
+        cased = [a for a in self.k.exact if any(c.isupper() for c in a)]
+        folded = [a for a in self.k.exact if not any(c.isupper() for c in a)]
+        exact.add("NAMED", list(tokenizer.pipe(cased)))
+        lower.add("NAMED", list(tokenizer.pipe(folded)))
+        lower.add("HEAD", list(tokenizer.pipe(sorted(self.k.heads))))
+        lower.add("PROTEST", list(tokenizer.pipe(sorted(self.k.protest_nouns))))
+        self._matchers = (doc.vocab, exact, lower)
+        return exact, lower
+
+    def _candidates(
+        self, doc: Doc, *, country: str | None, on: date | None
+    ) -> Iterator[ActorMention]:
+        exact, lower = self._build_matchers(doc)
+        for matcher in (exact, lower):
+            for label_id, start, end in matcher(doc):
+                label = doc.vocab.strings[label_id]
+                span = doc[start:end]
+                if label == "NAMED":
+                    yield from self._named_mention(span, country=country, on=on)
+                else:
+                    yield from self._head_mention(span, label, country=country, on=on)
+
+    def _named_mention(
+        self, span: Span, *, country: str | None, on: date | None
+    ) -> Iterable[ActorMention]:
+        if span.text in self.k.bare_countries and self._is_place(span):
+            return []
+        actor = self.resolve(span.text, country=country, on=on)
+        return [] if actor is None else [self._mention(span, actor)]
+
+    @staticmethod
+    def _is_place(span: Span) -> bool:
+        """A country name after "in"/"from"/... or before "'s"/a noun is a place or owner."""
+        doc = span.doc
+        before = doc[span.start - 1] if span.start > 0 else None
+        after = doc[span.end] if span.end < len(doc) else None
+        if before is not None and before.lower_ in _LOCATIVE:
+            return True
+        return after is not None and (after.tag_ == "POS" or after.pos_ in ("NOUN", "PROPN"))
+
+    def _head_mention(
+        self, span: Span, label: str, *, country: str | None, on: date | None
+    ) -> Iterable[ActorMention]:
+        doc = span.doc
+        if span.root.dep_ in ("amod", "compound") and span.root.head.i >= span.end:
+            return []  # "an illegal military crossing": an adjective, not an actor
+        start = self._extend_left(span)
+        for s in range(start, span.start + 1):
+            wider = doc[s : span.end]
+            actor = self.resolve(wider.text, country=country, on=on) if label == "HEAD" else None
+            if label == "PROTEST" or (actor is not None and actor.kind == "civilians"):
+                # Civilians, workers, students... who rally are protesters.
+                actor = self._protesters(wider, country=country) or actor
+            if actor is not None:
+                return [self._mention(wider, actor)]
+        return []
+
+    def _protesting(self, token: Token) -> bool:
+        # "hundreds of workers rallied": the subject is the quantity, the people its object.
+        if token.dep_ == "pobj" and token.head.lower_ == "of":
+            token = token.head.head
+        return token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_ in self.k.protest_verbs
+
+    def _protesters(self, span: Span, *, country: str | None) -> Actor | None:
+        """Workers, students, residents... who rally are protesters (of their nationality)."""
+        if not self._protesting(span.root):
+            return None
+        owner, _ = self.k.owner_of(span.text.split()[:-1]) if len(span) > 1 else (None, 0)
+        index = next(i for i, g in enumerate(self.k.generics) if g["kind"] == "protesters")
+        return self._generic(
+            index, owner=owner, group=None, alias=span.text, event_country=country, on=None
+        )
+
+    def _extend_left(self, span: Span) -> int:
+        """Take in demonyms, capitalised names and modifiers before a head word."""
+        doc = span.doc
+        i = span.start
+        while i > 0:
+            tok = doc[i - 1]
+            if tok.tag_ == "POS" and i > 1:
+                i -= 1
+                continue
+            if tok.lower_ in _MODIFIERS or (
+                tok.text[:1].isupper() and tok.pos_ in ("PROPN", "ADJ")
+            ):
+                i -= 1
+                continue
+            if tok.text in self.k.owner or tok.text in self.k.exact:
+                i -= 1
+                continue
+            break
+        return i
+
+    @staticmethod
+    def _mention(span: Span, actor: Actor) -> ActorMention:
+        return ActorMention(span.start_char, span.end_char, span.text, actor)
+
+
+def ruler_patterns() -> list[dict[str, Any]]:
+    """EntityRuler patterns for named armed groups and force acronyms spaCy's NER misses."""
+    seen: set[str] = set()
+    patterns: list[dict[str, Any]] = []
+    for name in _knowledge().ruler:
+        if name not in seen:
+            seen.add(name)
+            patterns.append({"label": "ORG", "pattern": name, "id": "actor"})
+    return patterns

@@ -1,0 +1,176 @@
+"""The claims stage: every argument value with its source, stance and evidence.
+
+Perpetrator statements come in a few shapes, each a small rule here: an agent of the event
+("Russian forces shelled ..."), "X blamed the attack on Y", "Y was behind the strike",
+"Y claimed responsibility", "Y denied involvement", and "the source of the strike was not yet
+known". Targets are actors on the receiving side of an event sentence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+from reportedly import lexicons
+from reportedly.detect import SUBJECT_DEPS, CueHit
+from reportedly.records import Claim, Evidence, Source, squash
+from reportedly.sources import Attribution, attribute, is_unknown_statement
+
+PRONOUNS = {"it", "they", "he", "she", "its", "their"}
+
+
+@dataclass(frozen=True)
+class RoleHit:
+    """An actor found in a role (actor1 = the side that acts, actor2 = the side acted on)."""
+
+    field: str
+    text: str
+    start: int  # char offsets of the phrase
+    end: int
+    stance: str | None = None  # overrides the attribution stance (denied, asserted, unknown)
+    source: Source | None = None  # overrides the attribution source (a party speaking for itself)
+    rule: str = ""
+
+
+@cache
+def _perp() -> dict[str, Any]:
+    return lexicons.load("attribution")["perpetrator"]
+
+
+def evidence_for(doc: Doc, doc_id: str, sent: Span) -> Evidence:
+    return Evidence(doc_id, sent.start_char, sent.end_char, squash(sent.text))
+
+
+def make_claim(
+    field: str,
+    value: str,
+    text: str,
+    token: Token,
+    *,
+    doc_id: str,
+    outlet: str | None,
+    previous: list[Source],
+    stance: str | None = None,
+    source: Source | None = None,
+) -> list[Claim]:
+    """One claim per source of the statement that ``token`` belongs to."""
+    attribution: Attribution = attribute(token, outlet=outlet, previous=previous)
+    sources = (source,) if source else attribution.sources
+    ev = evidence_for(token.doc, doc_id, token.sent)
+    return [
+        Claim(field, value, squash(text), s, stance or attribution.stance, ev) for s in sources
+    ]
+
+
+def _phrase(tok: Token) -> Span:
+    return tok.doc[tok.left_edge.i : tok.right_edge.i + 1]
+
+
+def _verb_of(tok: Token) -> Token:
+    node = tok
+    while node.dep_ not in ("ROOT",) and node.pos_ not in ("VERB", "AUX"):
+        node = node.head
+    return node
+
+
+def perpetrator_statements(sent: Span, trigger_tokens: set[int]) -> list[RoleHit]:
+    """Explicit statements about who carried out the event in this sentence."""
+    out: list[RoleHit] = []
+    low = sent.text.lower()
+    for tok in sent:
+        lemma = tok.lemma_.lower()
+        if lemma in ("claim", "accept", "take") and any(
+            c.dep_ == "dobj" and c.lemma_.lower() in ("responsibility", "credit") for c in tok.children
+        ):
+            for subj in (c for c in tok.children if c.dep_ in SUBJECT_DEPS):
+                ph = _phrase(subj)
+                out.append(RoleHit("actor1", ph.text, ph.start_char, ph.end_char, "asserted",
+                                   Source(ph.text, "party"), "claimed responsibility"))
+        elif lemma == "deny":
+            for subj in (c for c in tok.children if c.dep_ in SUBJECT_DEPS):
+                ph = _phrase(subj)
+                out.append(RoleHit("actor1", ph.text, ph.start_char, ph.end_char, "denied",
+                                   Source(ph.text, "party"), "denied involvement"))
+        elif lemma in ("blame", "attribute"):
+            # "blamed the attack on Y": the parser may hang "on Y" on the verb or on its object
+            heads = [tok, *(c for c in tok.children if c.dep_ == "dobj")]
+            preps = [c for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ in ("on", "to")]
+            for prep in preps:
+                for obj in (g for g in prep.children if g.dep_ == "pobj"):
+                    ph = _phrase(obj)
+                    out.append(RoleHit("actor1", ph.text, ph.start_char, ph.end_char,
+                                       rule="blamed on"))
+        elif lemma == "accuse":
+            for obj in (c for c in tok.children if c.dep_ == "dobj"):
+                ph = _phrase(obj)
+                out.append(RoleHit("actor1", ph.text, ph.start_char, ph.end_char, rule="accused"))
+        elif tok.lower_ == "behind" and tok.dep_ == "prep":
+            head = tok.head
+            if head.lemma_ == "be" or head.pos_ == "AUX":
+                for subj in (c for c in head.children if c.dep_ in SUBJECT_DEPS):
+                    ph = _phrase(subj)
+                    out.append(RoleHit("actor1", ph.text, ph.start_char, ph.end_char,
+                                       rule="was behind"))
+    if is_unknown_statement(low) and trigger_tokens and _about_perpetrator(low):
+        out.append(RoleHit("actor1", "unknown", sent.start_char, sent.end_char, "unknown",
+                           rule="perpetrator not known"))
+    return out
+
+
+def _about_perpetrator(low: str) -> bool:
+    return any(w in low for w in ("source of", "who ", "perpetrator", "responsib", "claimed",
+                                  "identity", "attacker", "culprit", "behind"))
+
+
+def agent_roles(sent: Span, hits: Iterable[CueHit], actor_spans: list[tuple[int, int, str]]
+                ) -> list[RoleHit]:
+    """Actors placed by syntax: subjects and agents of event verbs act, the others are acted on."""
+    trigger_toks = {i for h in hits for i in range(h.start, h.end)}
+    out: list[RoleHit] = []
+    for start, end, text in actor_spans:
+        span = sent.doc.char_span(start, end, alignment_mode="expand")
+        if span is None or not (sent.start <= span.root.i < sent.end):
+            continue
+        role = _role_of(span.root, trigger_toks)
+        if role:
+            out.append(RoleHit(role, text, start, end, rule=f"syntax: {role}"))
+    return out
+
+
+def _role_of(tok: Token, trigger_toks: set[int]) -> str | None:
+    """actor1 when the phrase is the subject/agent of an event verb; otherwise actor2."""
+    node, dep = tok, tok.dep_
+    while dep in ("conj", "appos", "compound", "amod", "poss") and node.head is not node:
+        node = node.head
+        dep = node.dep_
+    if dep in SUBJECT_DEPS:
+        verb = node.head
+        if _is_event_verb(verb, trigger_toks):
+            return "actor1"
+        return None
+    if dep == "pobj" and node.head.dep_ == "agent":
+        verb = node.head.head
+        return "actor1" if _is_event_verb(verb, trigger_toks) else None
+    if dep in ("nsubjpass", "dobj", "pobj", "attr", "oprd", "dative"):
+        return "actor2"
+    return None
+
+
+def _is_event_verb(verb: Token, trigger_toks: set[int]) -> bool:
+    if verb.i in trigger_toks:
+        return True
+    for child in verb.subtree:
+        if child.i in trigger_toks and child.dep_ not in SUBJECT_DEPS:
+            return True
+    return False
+
+
+def resolve_pronoun(tok: Token, previous_subjects: list[tuple[int, int, str]]) -> tuple[int, int, str] | None:
+    """'it'/'they' as a subject stands for the last actor that was a subject before it."""
+    if tok.lower_ in PRONOUNS and previous_subjects:
+        return previous_subjects[-1]
+    return None

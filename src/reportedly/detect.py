@@ -1,0 +1,306 @@
+"""The detect stage: event cues in sentences, mentions across sentences, ACLED typing.
+
+Cues come from ``lexicons/triggers.yaml``. A document is read sentence by sentence with a
+discourse focus: a sentence with event cues opens a mention (``background`` when its time
+expression places it before the news, e.g. "last month"), or continues the mention in focus.
+Generic statements ("hundreds of airstrikes since the war began") open nothing.
+The sub-type of a mention is chosen by ``classify``: a decision list that follows the
+priority rules of the ACLED codebook; each step names the rule that fired, for ``--explain``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+from spacy.tokens import Doc, Span, Token
+
+from reportedly import lexicons
+
+SUBJECT_DEPS = {"nsubj", "csubj"}
+AGENT_DEPS = {"agent"}
+PLACE_NOUNS = {
+    "village", "town", "city", "area", "position", "positions", "hill", "base", "district",
+    "region", "territory", "settlement", "locality", "neighbourhood", "neighborhood", "outpost",
+    "road", "highway", "bridge", "airport", "port", "island", "crossing", "checkpoint", "zone",
+}
+
+
+# Which trigger groups can tell each event type (a "reinforcement" in a sentence about an
+# airstrike does not make its subject a party to the strike).
+VIOLENT = frozenset({"air", "shelling", "suicide", "ied", "grenade", "chemical", "attack",
+                     "strike_bare", "clash", "territory", "sexual", "abduction", "mob"})
+FAMILY: dict[str, frozenset[str]] = {
+    "Battles": VIOLENT,
+    "Explosions/Remote violence": VIOLENT,
+    "Violence against civilians": VIOLENT,
+    "Riots": VIOLENT | {"protest", "riot_violence"},
+    "Protests": frozenset({"protest", "strike_bare", "intervention", "lethal_force"}),
+    "Strategic developments": frozenset({"disrupted", "territory", "arrest", "looting",
+                                         "destruction", "agreement", "hq", "change_group",
+                                         "other_sd", "attack"}),
+}
+
+
+@dataclass(frozen=True)
+class CueHit:
+    """One lexicon phrase found in a document: token span, its cue group and its sentence."""
+
+    group: str
+    start: int  # token index
+    end: int
+    sent: int
+
+    def span(self, doc: Doc) -> Span:
+        return doc[self.start : self.end]
+
+
+@dataclass
+class Mention:
+    """An event mention under construction: the sentences that tell it and their cues."""
+
+    role: str
+    sents: list[int] = field(default_factory=list)
+    lead: int = 0
+    hits: list[CueHit] = field(default_factory=list)
+
+    def groups(self, *, lead_only: bool = False) -> set[str]:
+        return {h.group for h in self.hits if not lead_only or h.sent == self.lead}
+
+
+@dataclass(frozen=True)
+class Typing:
+    event_type: str
+    sub_event_type: str
+    disorder_type: str
+    plover_event: str
+    plover_mode: str | None
+    rule: str
+
+
+class CueMatcher:
+    """Finds every cue phrase by lemma or lower-case form; longest match at a position wins."""
+
+    def __init__(self, cues: dict[str, dict]) -> None:
+        self.index: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+        self.triggers = {name for name, c in cues.items() if c.get("trigger")}
+        for name, cue in cues.items():
+            for phrase in cue["phrases"]:
+                words = tuple(_phrase_words(str(phrase)))
+                self.index[words[0]].append((words, name))
+        for entries in self.index.values():
+            entries.sort(key=lambda e: -len(e[0]))
+
+    def __call__(self, doc: Doc) -> list[CueHit]:
+        sent_of = _sentence_index(doc)
+        hits: list[CueHit] = []
+        for i, tok in enumerate(doc):
+            for key in {tok.lower_, tok.lemma_.lower()}:
+                for words, group in self.index.get(key, ()):
+                    if _matches(doc, i, words):
+                        hits.append(CueHit(group, i, i + len(words), sent_of[i]))
+        return _longest_per_group(hits)
+
+
+def _phrase_words(phrase: str) -> list[str]:
+    return phrase.replace("-", " - ").split()
+
+
+def _matches(doc: Doc, i: int, words: tuple[str, ...]) -> bool:
+    if i + len(words) > len(doc):
+        return False
+    return all(w in (t.lower_, t.lemma_.lower()) for w, t in zip(words, doc[i : i + len(words)]))
+
+
+def _longest_per_group(hits: list[CueHit]) -> list[CueHit]:
+    """Within a group keep the longest of overlapping hits; groups may overlap each other."""
+    best: dict[tuple[str, int], CueHit] = {}
+    for h in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
+        covered = any(
+            o.group == h.group and o.start <= h.start < o.end for o in best.values()
+        )
+        if not covered:
+            best[(h.group, h.start)] = h
+    return sorted(best.values(), key=lambda h: (h.start, h.group))
+
+
+def _sentence_index(doc: Doc) -> list[int]:
+    out = [0] * len(doc)
+    for n, sent in enumerate(doc.sents):
+        for i in range(sent.start, sent.end):
+            out[i] = n
+    return out
+
+
+@cache
+def lexicon() -> dict:
+    return lexicons.load("triggers")
+
+
+@cache
+def matcher() -> CueMatcher:
+    return CueMatcher(lexicon()["cues"])
+
+
+def typing_for(sub_event_type: str, rule: str, *, mode: str | None = None) -> Typing:
+    """The full typing of an ACLED sub-type: event type, disorder type, PLOVER event and mode."""
+    lex = lexicon()
+    spec = lex["subtypes"][sub_event_type]
+    event_type = spec["event_type"]
+    disorder = spec.get("disorder_type") or lex["disorder_types"][event_type]
+    p_event, p_mode = spec["plover"]
+    return Typing(event_type, sub_event_type, disorder, p_event, mode or p_mode, rule)
+
+
+# --- which sentences are generic, and which tokens are attackers or targets ---------------
+
+
+def is_generic(sent: Span, hits: Iterable[CueHit]) -> bool:
+    """A habitual or generic statement: a generic cue, or a trigger noun counted in hundreds."""
+    groups = {h.group for h in hits}
+    if "generic" not in groups:
+        return False
+    has_perfect = any(t.dep_ == "aux" and t.lemma_ == "have" for t in sent)
+    has_plural_trigger = any(
+        h.group in matcher().triggers and sent.doc[h.end - 1].tag_ in ("NNS", "NNPS")
+        for h in hits
+    )
+    return has_perfect or has_plural_trigger
+
+
+def attacker_tokens(sent: Span) -> set[int]:
+    """Token indices in active subjects and passive agents: the side that acts."""
+    out: set[int] = set()
+    for tok in sent:
+        if tok.dep_ in SUBJECT_DEPS or tok.dep_ in AGENT_DEPS:
+            out.update(t.i for t in tok.subtree)
+    return out
+
+
+def target_groups(mention: Mention, doc: Doc) -> set[str]:
+    """Target cue groups (armed/civilian) found outside the attacking side of the lead sentence."""
+    sents = list(doc.sents)
+    lead = sents[mention.lead]
+    acting = attacker_tokens(lead)
+    return {
+        h.group
+        for h in mention.hits
+        if h.sent == mention.lead
+        and h.group in ("armed_target", "civilian_target")
+        and h.start not in acting
+    }
+
+
+def territory_object(hit: CueHit, doc: Doc) -> bool:
+    """'captured X' is about territory when X is a place (an entity or a place noun)."""
+    window = doc[hit.end : min(len(doc), hit.end + 7)]
+    if any(t.ent_type_ in ("GPE", "LOC", "FAC") for t in window):
+        return True
+    return any(t.lemma_.lower() in PLACE_NOUNS for t in window)
+
+
+# --- the decision list -----------------------------------------------------------------------
+
+
+def classify(
+    mention: Mention, doc: Doc, *, actor1_inter: int | None = None
+) -> Typing | None:
+    """Type a mention by the codebook's priority rules; None when nothing typable was found."""
+    lead = mention.groups(lead_only=True)
+    allg = mention.groups()
+    for groups, scope in ((lead, "lead sentence"), (allg, "mention")):
+        result = _decide(groups, mention, doc, actor1_inter=actor1_inter)
+        if result:
+            sub, rule = result
+            return typing_for(sub, f"{rule} ({scope})", mode=_mode(sub, allg, mention, doc))
+    return None
+
+
+def _decide(
+    g: set[str], mention: Mention, doc: Doc, *, actor1_inter: int | None
+) -> tuple[str, str] | None:
+    targets = target_groups(mention, doc)
+    protest = "protest" in g or ("strike_bare" in g and "labour" in g)
+    riot_word = any(
+        doc[h.start].lemma_.lower() in ("riot", "rioter", "rioting") for h in mention.hits
+    )
+    if "chemical" in g:
+        return "Chemical weapon", "chemical weapon named"
+    if "disrupted" in g:
+        return "Disrupted weapons use", "codebook: interceptions and downed drones are Disrupted weapons use"
+    if protest or riot_word:
+        if "lethal_force" in g and protest and not riot_word and "riot_violence" not in g:
+            return "Excessive force against protesters", "protest met with lethal force"
+        if "riot_violence" in g or riot_word:
+            return "Violent demonstration", "demonstrators used violence or vandalism"
+        if "intervention" in g:
+            return "Protest with intervention", "authorities intervened without lethal force"
+        return "Peaceful protest", "demonstration without violence or intervention"
+    territory = [h for h in mention.hits if h.group == "territory" and territory_object(h, doc)]
+    if territory:
+        if "peaceful_transfer" in g:
+            return "Non-violent transfer of territory", "territory changed hands without fighting"
+        if actor1_inter == 1:
+            return "Government regains territory", "state forces took territory"
+        return "Non-state actor overtakes territory", "a non-state actor took territory"
+    if "clash" in g and ("armed_target" in targets or "civilian_target" not in targets):
+        return "Armed clash", "codebook: armed groups engaged (an airstrike during a battle is one Battles event)"
+    for cue, sub in (
+        ("air", "Air/drone strike"),
+        ("suicide", "Suicide bomb"),
+        ("shelling", "Shelling/artillery/missile attack"),
+        ("ied", "Remote explosive/landmine/IED"),
+        ("grenade", "Grenade"),
+    ):
+        if cue in g:
+            return sub, f"codebook priority among remote violence: {cue}"
+    if "strike_bare" in g and not protest:
+        return "Air/drone strike", "a bare 'strike' with no labour context is an attack from the air"
+    if "sexual" in g:
+        return "Sexual violence", "sexual violence named"
+    if "abduction" in g:
+        return "Abduction/forced disappearance", "abduction named"
+    if "mob" in g and ("attack" in g or "riot_violence" in g):
+        return "Mob violence", "unorganised group violence"
+    if "attack" in g:
+        if "armed_target" in targets and "civilian_target" not in targets:
+            return "Armed clash", "attack on an armed target"
+        return "Attack", "violence against an unarmed target"
+    for cue, sub in (
+        ("arrest", "Arrests"),
+        ("looting", "Looting/property destruction"),
+        ("destruction", "Looting/property destruction"),
+        ("agreement", "Agreement"),
+        ("hq", "Headquarters or base established"),
+        ("change_group", "Change to group/activity"),
+        ("other_sd", "Other"),
+    ):
+        if cue in g:
+            return sub, f"strategic development: {cue}"
+    return None
+
+
+def _mode(sub: str, groups: set[str], mention: Mention, doc: Doc) -> str | None:
+    words = {doc[i].lemma_.lower() for h in mention.hits for i in range(h.start, h.end)}
+    words |= {doc[i].lower_ for h in mention.hits for i in range(h.start, h.end)}
+    for rule in lexicon().get("plover_modes", []):
+        if rule["sub_event_type"] == sub and words & {str(p) for p in rule["phrases"]}:
+            return rule["mode"]
+    return None
+
+
+# --- mentions across a document --------------------------------------------------------------
+
+
+def group_hits_by_sentence(hits: list[CueHit]) -> dict[int, list[CueHit]]:
+    out: dict[int, list[CueHit]] = defaultdict(list)
+    for h in hits:
+        out[h.sent].append(h)
+    return out
+
+
+def has_trigger(hits: Iterable[CueHit]) -> bool:
+    triggers = matcher().triggers
+    return any(h.group in triggers for h in hits)

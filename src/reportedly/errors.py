@@ -1,0 +1,56 @@
+"""The error catalogue: stable codes, messages that say what to do.
+
+A user's mistake is raised as ``ReportedlyError`` and shown by the CLI as one line,
+never as a traceback.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class E(str, Enum):
+    E001 = "{path}: file not found. Check the path and try again."
+    E002 = "{path}: the file is empty. Give a report with some text."
+    E003 = "{path}: looks like a binary file, not text. Give a plain-text or JSONL report."
+    E004 = "{path}: not valid UTF-8 text. Re-encode it as UTF-8 (e.g. iconv -t UTF-8)."
+    E005 = (
+        "{path}: {size_mb:.1f} MB is over the limit of {limit_mb} MB for one document. "
+        "Split it, or raise REPORTEDLY_MAX_DOC_MB."
+    )
+    E006 = (
+        "{path}: the text seems to be in another language ({hint}); "
+        "reportedly reads English reports only for now."
+    )
+    E007 = "{path}:{line}: not a JSON object ({reason}). Each line must be one JSON object."
+    E008 = '{path}:{line}: no "text" field. Each line needs {{"id", "text", ...}}.'
+    E009 = "{value!r} is not a date. Use YYYY-MM-DD, e.g. --published 2021-02-11."
+    E010 = "{path}: cannot read this file ({reason})."
+    E011 = "{path}: not a gold file this harness knows ({reason})."
+    E012 = "{path}: evaluation data not found. Point to ../shared/eval/... or pass a path."
+    E013 = "{path}: cannot open the database ({reason}). Nothing was changed."
+    E014 = "unknown format {value!r}; choose one of: {choices}."
+    E100 = "places lexicon entry {entry!r}: {reason}. Fix lexicons/places.yaml."
+    E101 = "{path}: geoparsing gold data not found. Point to ../shared/eval/geo/... or pass a path."
+    E102 = "{path}: not a geoparsing gold file this harness knows ({reason})."
+
+    # evaluation harness (E180-E199)
+    E180 = (
+        "{path}: evaluation data not found. Set REPORTEDLY_EVAL to the eval folder "
+        "or pass the path of a dev set, e.g. ../shared/eval/acled/acled-2022-dev.csv."
+    )
+    E181 = "{path}: not a {kind} gold file ({reason}). See the formats in shared/eval/README.md."
+    E182 = "{path}: cannot read the floors file ({reason}). Fix the JSON or delete the file."
+    E183 = (
+        "{name}.{field}: the floor would drop from {old:.3f} to {new:.3f}. Floors are never "
+        "lowered silently: pass --allow-lower if the drop is intended."
+    )
+
+
+class ReportedlyError(Exception):
+    """An error the user can fix; ``str()`` is a single line starting with its code."""
+
+    def __init__(self, code: E, **kwargs: object) -> None:
+        self.code = code.name
+        self.message = code.value.format(**kwargs)
+        super().__init__(f"[{self.code}] {self.message}")

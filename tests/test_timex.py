@@ -1,0 +1,218 @@
+"""Specifications of reportedly.timex: time expressions resolved against publication."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reportedly.lexicons import load
+from reportedly.timex import TimeExpr, event_date, find_dates
+
+PUB = date(2022, 5, 12)  # a Thursday
+
+
+def _one(text: str, published: date | None = PUB) -> TimeExpr:
+    (expr,) = find_dates(text, published=published)
+    return expr
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("On 12 May 2022, militants attacked a convoy.", date(2022, 5, 12)),
+        ("The attack happened on May 10, 2022 near the town.", date(2022, 5, 10)),
+        ("Wednesday, 11 May 2022: a convoy was hit.", date(2022, 5, 11)),
+        ("The report is dated 12/05/2022.", date(2022, 5, 12)),
+        ("The log entry 2022-05-09 records the strike.", date(2022, 5, 9)),
+        ("The strike on 29 March killed two.", date(2022, 3, 29)),
+        ("Clashes broke out on the 3rd of May.", date(2022, 5, 3)),
+        ("Clashes on 20 May left one dead.", date(2021, 5, 20)),
+    ],
+)
+def test_timex_explicit_dates(text: str, day: date) -> None:
+    """Explicit dates resolve to their day; a yearless future date rolls back a year."""
+    expr = _one(text)
+    assert (expr.date, expr.time_precision, expr.date_prec) == (day, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("SOHR reported Wednesday afternoon that a drone struck.", date(2022, 5, 11)),
+        ("On Thursday night gunmen attacked the post.", date(2022, 5, 12)),
+        ("Gunmen attacked the post on Tuesday night.", date(2022, 5, 10)),
+        ("Last Thursday, gunmen attacked the post.", date(2022, 5, 5)),
+        ("A drone hit the crossing on Friday.", date(2022, 5, 6)),
+        ("Yesterday, a bomb exploded.", date(2022, 5, 11)),
+        ("A bomb exploded last night.", date(2022, 5, 11)),
+        ("Missiles struck the city overnight.", date(2022, 5, 11)),
+        ("Protesters gathered today.", date(2022, 5, 12)),
+        ("Three days ago a convoy was hit.", date(2022, 5, 9)),
+    ],
+)
+def test_timex_relative_days(text: str, day: date) -> None:
+    """Weekdays and relative days resolve to a day on or before publication (precision 1)."""
+    expr = _one(text)
+    assert (expr.date, expr.time_precision) == (day, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "precision", "background"),
+    [
+        ("Earlier this week, a strike hit the depot.", date(2022, 5, 11), 2, False),
+        ("A strike hit the depot this week.", date(2022, 5, 11), 2, False),
+        ("Last week a bomb exploded.", date(2022, 5, 4), 2, False),
+        ("Clashes erupted last weekend.", date(2022, 5, 7), 2, False),
+        ("Clashes erupted over the weekend.", date(2022, 5, 7), 2, False),
+        ("Last month it launched a massive airstrike.", date(2022, 4, 15), 3, True),
+        ("Earlier this month, the group seized a town.", date(2022, 5, 12), 3, True),
+        ("Fighting resumed in early May.", date(2022, 5, 1), 3, False),
+        ("Fighting resumed in late April.", date(2022, 4, 30), 3, True),
+        ("The siege ended at the end of March 2021.", date(2021, 3, 31), 3, True),
+    ],
+)
+def test_timex_weeks_and_months(text: str, day: date, precision: int, background: bool) -> None:
+    """Weeks resolve to their Wednesday, months to the 15th or first/last day."""
+    expr = _one(text)
+    assert (expr.date, expr.time_precision, expr.is_background) == (day, precision, background)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last", "date_prec"),
+    [
+        ("Fighting raged on 1-2 March.", date(2022, 3, 1), date(2022, 3, 2), 2),
+        ("Fighting raged between 3 and 5 May.", date(2022, 5, 3), date(2022, 5, 5), 2),
+        ("Fighting raged May 1 to 7, 2022.", date(2022, 5, 1), date(2022, 5, 7), 3),
+    ],
+)
+def test_timex_ranges(text: str, first: date, last: date, date_prec: int) -> None:
+    """Day ranges keep both ends (relation range) and a UCDP date_prec by length."""
+    expr = _one(text)
+    assert (expr.relation, expr.date, expr.span_end, expr.date_prec) == (
+        "range", first, last, date_prec)
+
+
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [
+        ("The IDF has launched strikes since the war began.", "since"),
+        ("The group has operated there since 2011.", "since"),
+        ("A similar attack happened in 2019.", "on"),
+        ("Hundreds of people have been killed last year.", "on"),
+        ("In recent weeks, attacks have multiplied.", "past"),
+    ],
+)
+def test_timex_background_expressions(text: str, relation: str) -> None:
+    """Periods and earlier years are background and never an event date."""
+    expr = _one(text)
+    assert (expr.relation, expr.is_background) == (relation, True)
+    assert event_date([expr], published=PUB) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "relation"),
+    [("Patrols are attacked every day.", "generic"),
+     ("In the past 24 hours, five people died.", "past")],
+)
+def test_timex_relations(text: str, relation: str) -> None:
+    """Generic and past-period expressions carry their relation."""
+    assert _one(text).relation == relation
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Impossible: 31 February 2022.", "The meeting is planned for tomorrow.",
+     "They will return next Tuesday.", "Talks are set for 30 June 2022."],
+)
+def test_timex_impossible_and_future_dates_resolve_to_none(text: str) -> None:
+    """Impossible days and days after publication never become event dates."""
+    assert _one(text).date is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Between 30 and 57 people were killed.", "May God protect them.", "It has 7 explosions.",
+     "Forces fired 152mm mortars.", ""],
+)
+def test_timex_ignores_non_dates(text: str) -> None:
+    """Numbers and words that only look like dates are not time expressions."""
+    assert find_dates(text, published=PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("On 12 May 2022, militants attacked.", date(2022, 5, 12)),
+     ("The strike on 29 March killed two.", None),
+     ("SOHR reported Wednesday afternoon.", None),
+     ("A bomb exploded yesterday.", None)],
+)
+def test_timex_without_publication_date(text: str, day: date | None) -> None:
+    """Without a publication date only explicit dates with a year resolve."""
+    assert _one(text, published=None).date == day
+
+
+def test_timex_published_on_the_named_weekday() -> None:
+    """A weekday named on the day of publication is that same day."""
+    assert _one("Gunmen attacked on Thursday.").date == PUB
+
+
+def test_timex_offsets_point_at_text() -> None:
+    """Each expression's offsets delimit its text."""
+    text = "Last month a strike hit; on Wednesday afternoon another followed, 2022-05-01."
+    exprs = find_dates(text, published=PUB)
+    assert [e.text for e in exprs] == ["Last month", "on Wednesday afternoon", "2022-05-01"]
+    assert all(text[e.start:e.end] == e.text for e in exprs)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("Last month it launched an airstrike. On Wednesday a drone hit the crossing.",
+         date(2022, 5, 11)),
+        ("Yesterday a bomb exploded, days after the 3 May raid.", date(2022, 5, 3)),
+        ("Earlier this week a strike hit; residents said it was yesterday.", date(2022, 5, 11)),
+        ("Last week a bomb exploded; last month there were raids.", date(2022, 5, 4)),
+        ("The group has fought since the war began.", None),
+    ],
+)
+def test_timex_event_date_preference(text: str, day: date | None) -> None:
+    """Days beat weeks, weeks beat months; background expressions are skipped."""
+    best = event_date(find_dates(text, published=PUB), published=PUB)
+    assert (best.date if best else None) == day
+
+
+def test_timex_lexicon_entries_carry_rules() -> None:
+    """Every relative expression in time.yaml names its rule."""
+    lex = load("time")
+    assert lex["version"]
+    assert all(e["rule"] for section in ("relative", "past") for e in lex[section].values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(), st.dates(min_value=date(1950, 1, 1), max_value=date(2090, 12, 31)))
+def test_timex_never_crashes(text: str, published: date) -> None:
+    """Any text gives well-formed expressions, none resolved after publication."""
+    for e in find_dates(text, published=published):
+        assert text[e.start:e.end] == e.text
+        assert e.date is None or e.date <= published
+
+
+fragments = st.sampled_from(
+    ["on", "29", "31", "February", "March", "May", "2022", "1999", "Wednesday", "last",
+     "week", "month", "earlier this week", "yesterday", "between", "and", "-", "12/05/2022",
+     "2022-02-30", "since", "early", "the end of", "3 days ago", "overnight", "next"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(fragments, max_size=10).map(" ".join),
+       st.dates(min_value=date(1950, 1, 1), max_value=date(2090, 12, 31)))
+def test_timex_resolved_dates_never_after_published(text: str, published: date) -> None:
+    """Sentences built of date words never resolve to a day after publication."""
+    for e in find_dates(text, published=published):
+        assert e.date is None or e.date <= published
+        assert e.span_end is None or e.span_end <= published
+    best = event_date(find_dates(text, published=published), published=published)
+    assert best is None or best.date <= published + timedelta(days=0)
