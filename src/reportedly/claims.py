@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from reportedly import lexicons
 from reportedly.detect import SUBJECT_DEPS, CueHit
 from reportedly.records import Claim, Evidence, Source, squash
-from reportedly.sources import Attribution, attribute, is_unknown_statement
+from reportedly.sources import REPORTING_LEMMAS, Attribution, attribute, is_unknown_statement
 
 PRONOUNS = {"it", "they", "he", "she", "its", "their"}
 
@@ -149,6 +149,8 @@ def _role_of(tok: Token, trigger_toks: set[int]) -> str | None:
         dep = node.dep_
     if dep in SUBJECT_DEPS:
         verb = node.head
+        if verb.lemma_.lower() in REPORTING_LEMMAS and verb.i not in trigger_toks:
+            return None  # "..., police said": a source, not a party to the event
         if _is_event_verb(verb, trigger_toks):
             return "actor1"
         return None

@@ -24,7 +24,8 @@ EXTRACT_FORMATS = ("json", "acled-csv", "geojson", "table")
 EVAL_KINDS = ("seed", "acled", "geo", "wikievents")
 
 
-def _parser() -> argparse.ArgumentParser:
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line; tests read it to check that the README documents every option."""
     p = argparse.ArgumentParser(
         prog="reportedly",
         description="Conflict news reports to geocoded, dated event data with every claim kept.",
@@ -33,13 +34,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ex = sub.add_parser("extract", help="extract events from reports (one JSON object per document)")
+    ex = sub.add_parser("extract",
+                        help="extract events from reports (one JSON object per document)")
     ex.add_argument("files", nargs="*", metavar="FILE", help="plain-text reports")
-    ex.add_argument("--input-jsonl", metavar="FILE", help='JSONL lines {"id","text","published","outlet","url"}')
+    ex.add_argument("--input-jsonl", metavar="FILE",
+                    help='JSONL lines {"id","text","published","outlet","url"}')
     ex.add_argument("--published", metavar="YYYY-MM-DD", help="publication date of the reports")
     ex.add_argument("--outlet", metavar="NAME", help="the outlet that published the reports")
     ex.add_argument("--format", choices=EXTRACT_FORMATS, default="json")
-    ex.add_argument("--explain", action="store_true", help="print which rule typed each event (stderr)")
+    ex.add_argument("--explain", action="store_true",
+                    help="print which rule typed each event (stderr)")
 
     geo = sub.add_parser("geoparse", help="find and resolve the place names of reports")
     geo.add_argument("files", nargs="*", metavar="FILE")
@@ -47,14 +51,17 @@ def _parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("eval", help="score reportedly against a gold set")
     ev.add_argument("kind", choices=EVAL_KINDS)
-    ev.add_argument("path", help="gold file (seed .txt or .gold.json, ACLED CSV, geo XML, WikiEvents JSONL)")
+    ev.add_argument("path", help="gold file (seed .txt or .gold.json, ACLED CSV, geo XML, "
+                                 "WikiEvents JSONL)")
     ev.add_argument("--limit", type=int, help="score only the first N items")
     ev.add_argument("--no-date-hint", action="store_true",
                     help="acled: give no publication date (explicit dates only)")
-    ev.add_argument("--confusion", action="store_true", help="acled: also print the sub-type confusion table")
+    ev.add_argument("--confusion", action="store_true",
+                    help="acled: also print the sub-type confusion table")
 
     sample = sub.add_parser("sample", help="extract the bundled sample reports into a DuckDB file")
-    sample.add_argument("--db", default=None, help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)")
+    sample.add_argument("--db", default=None,
+                        help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)")
 
     ing = sub.add_parser("ingest", help="extract reports and store their events")
     ing.add_argument("paths", nargs="+", metavar="PATH", help=".txt or .jsonl files")
@@ -71,7 +78,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="reportedly: %(message)s", stream=sys.stderr)
     try:
@@ -90,20 +97,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _documents(args: argparse.Namespace) -> Iterator[Document | tuple[str, str]]:
-    """Documents from FILE arguments and --input-jsonl; a bad input yields (id, message)."""
-    from reportedly.ingest import IngestError, parse_date, read_jsonl, read_text
+    """Documents from FILE arguments and --input-jsonl; a bad input yields (id, message).
+
+    The command line itself is checked here, before anything is read or the model loads.
+    """
+    from reportedly.ingest import parse_date
 
     published = parse_date(getattr(args, "published", None))
-    outlet = getattr(args, "outlet", None)
     if not args.files and not args.input_jsonl:
         raise ReportedlyError(E.E001, path="(no input: give FILE... or --input-jsonl FILE)")
-    for f in args.files:
+    if args.input_jsonl and not Path(args.input_jsonl).is_file():
+        raise ReportedlyError(E.E001, path=args.input_jsonl)
+    return _read_documents(args.files, args.input_jsonl, published=published,
+                           outlet=getattr(args, "outlet", None))
+
+
+def _read_documents(files: Sequence[str], input_jsonl: str | None, *, published: date | None,
+                    outlet: str | None) -> Iterator[Document | tuple[str, str]]:
+    from reportedly.ingest import IngestError, read_jsonl, read_text
+
+    for f in files:
         try:
             yield read_text(f, published=published, outlet=outlet)
         except ReportedlyError as exc:
             yield (f, str(exc))
-    if args.input_jsonl:
-        for item in read_jsonl(args.input_jsonl, published=published, outlet=outlet):
+    if input_jsonl:
+        for item in read_jsonl(input_jsonl, published=published, outlet=outlet):
             yield (item.id, item.message) if isinstance(item, IngestError) else item
 
 
@@ -250,7 +269,8 @@ def sample_documents() -> list[Document]:
     docs = []
     for txt in sorted(p for p in folder.iterdir() if p.name.endswith(".txt")):
         meta_file = folder.joinpath(txt.name[:-4] + ".gold.json")
-        meta = json.loads(meta_file.read_text("utf-8")).get("document", {}) if meta_file.is_file() else {}
+        meta = (json.loads(meta_file.read_text("utf-8")).get("document", {})
+                if meta_file.is_file() else {})
         docs.append(Document.from_text(txt.read_text("utf-8"), published=meta.get("published"),
                                        outlet=meta.get("outlet"), path=txt.name))
     return docs
@@ -262,7 +282,7 @@ def _store_extractions(db: str, documents: list[Document]) -> tuple[int, int]:
 
     with Store(db) as store:
         pipeline = default_pipeline()
-        store.add_many(zip(documents, pipeline.pipe(documents)))
+        store.add_many(zip(documents, pipeline.pipe(documents), strict=True))
         return store.count()
 
 
@@ -317,7 +337,8 @@ def cmd_events(args: argparse.Namespace) -> int:
 
     db = _db(args)
     if not Path(db).exists():
-        raise ReportedlyError(E.E013, path=db, reason="no such file; run `reportedly ingest` or `make run` first")
+        raise ReportedlyError(E.E013, path=db,
+                              reason="no such file; run `reportedly ingest` or `make run` first")
     with Store(db) as store:
         events = list(store.events(country=args.country, event_type=args.event_type))
     export.write([Extraction("store", tuple(events))], args.format, sys.stdout)

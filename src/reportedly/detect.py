@@ -89,7 +89,7 @@ class CueMatcher:
         for name, cue in cues.items():
             for phrase in cue["phrases"]:
                 words = tuple(_phrase_words(str(phrase)))
-                self.index[words[0]].append((words, name))
+                self.index[words[0].split("/")[0]].append((words, name))
         for entries in self.index.values():
             entries.sort(key=lambda e: -len(e[0]))
 
@@ -97,7 +97,7 @@ class CueMatcher:
         sent_of = _sentence_index(doc)
         hits: list[CueHit] = []
         for i, tok in enumerate(doc):
-            for key in {tok.lower_, tok.lemma_.lower()}:
+            for key in _forms(tok):
                 for words, group in self.index.get(key, ()):
                     if _matches(doc, i, words):
                         hits.append(CueHit(group, i, i + len(words), sent_of[i]))
@@ -108,10 +108,27 @@ def _phrase_words(phrase: str) -> list[str]:
     return phrase.replace("-", " - ").split()
 
 
+def _forms(tok: Token) -> set[str]:
+    """Lower-case form, lemma, and a crude singular ('Shells' when tagged as a name)."""
+    low = tok.lower_
+    forms = {low, tok.lemma_.lower()}
+    if len(low) > 4 and low.endswith("s") and not low.endswith("ss"):
+        forms.add(low[:-1])
+    return forms
+
+
+def _word_matches(word: str, tok: Token) -> bool:
+    """A phrase word, optionally with a part of speech: 'march/VERB' is not 'March'."""
+    form, _, pos = word.partition("/")
+    if pos and tok.pos_ not in pos.split("|"):
+        return False
+    return form in _forms(tok)
+
+
 def _matches(doc: Doc, i: int, words: tuple[str, ...]) -> bool:
     if i + len(words) > len(doc):
         return False
-    return all(w in (t.lower_, t.lemma_.lower()) for w, t in zip(words, doc[i : i + len(words)]))
+    return all(_word_matches(w, t) for w, t in zip(words, doc[i : i + len(words)]))
 
 
 def _longest_per_group(hits: list[CueHit]) -> list[CueHit]:
@@ -157,17 +174,54 @@ def typing_for(sub_event_type: str, rule: str, *, mode: str | None = None) -> Ty
 # --- which sentences are generic, and which tokens are attackers or targets ---------------
 
 
-def is_generic(sent: Span, hits: Iterable[CueHit]) -> bool:
-    """A habitual or generic statement: a generic cue, or a trigger noun counted in hundreds."""
+def is_generic(sent: Span, hits: Iterable[CueHit], *, has_day: bool = False) -> bool:
+    """A habitual or generic statement: a generic cue with no day of its own, or in the
+    perfect, or counting its trigger nouns in dozens and hundreds."""
+    hits = list(hits)
     groups = {h.group for h in hits}
+    triggers = matcher().triggers
+    trigger_toks = {i for h in hits if h.group in triggers for i in range(h.start, h.end)}
+    has_perfect = any(t.dep_ == "aux" and t.lemma_ == "have" for t in sent)
+    for h in hits:
+        if h.group != "quantified":
+            continue
+        counted = [c.i for c in sent.doc[h.end - 1].children if c.dep_ == "pobj"]
+        counted += [h.end] if h.end < sent.end else []
+        if has_perfect or any(i in trigger_toks for i in counted):
+            return True  # "hundreds of airstrikes", "have killed tens of thousands"
     if "generic" not in groups:
         return False
-    has_perfect = any(t.dep_ == "aux" and t.lemma_ == "have" for t in sent)
+    if not has_day:
+        return True
     has_plural_trigger = any(
         h.group in matcher().triggers and sent.doc[h.end - 1].tag_ in ("NNS", "NNPS")
         for h in hits
     )
     return has_perfect or has_plural_trigger
+
+
+_MODAL = {"will", "would", "could", "may", "might", "shall", "should", "wo"}
+_INTENT = {"plan", "threaten", "vow", "call", "intend", "promise", "urge", "warn", "demand",
+           "seek", "want", "hope", "prepare", "expect"}
+
+
+def is_irrealis(sent: Span, hits: Iterable[CueHit]) -> bool:
+    """Every event cue of the sentence is planned, threatened or hypothetical."""
+    triggers = [h for h in hits if h.group in matcher().triggers]
+    return bool(triggers) and all(_irrealis_token(sent.doc[h.start]) for h in triggers)
+
+
+def _irrealis_token(tok: Token) -> bool:
+    node = tok
+    for _ in range(4):
+        if any(c.dep_ == "aux" and c.lower_ in _MODAL for c in node.children):
+            return True
+        if node.lemma_.lower() in _INTENT and node.i != tok.i:
+            return True
+        if node.head is node or node.dep_ in ("ROOT", "ccomp"):
+            break
+        node = node.head
+    return False
 
 
 def attacker_tokens(sent: Span) -> set[int]:
@@ -223,9 +277,7 @@ def _decide(
 ) -> tuple[str, str] | None:
     targets = target_groups(mention, doc)
     protest = "protest" in g or ("strike_bare" in g and "labour" in g)
-    riot_word = any(
-        doc[h.start].lemma_.lower() in ("riot", "rioter", "rioting") for h in mention.hits
-    )
+    riot_word = "riot" in g
     if "chemical" in g:
         return "Chemical weapon", "chemical weapon named"
     if "disrupted" in g:
@@ -238,6 +290,10 @@ def _decide(
         if "intervention" in g:
             return "Protest with intervention", "authorities intervened without lethal force"
         return "Peaceful protest", "demonstration without violence or intervention"
+    primary = primary_group(mention, doc)
+    if primary in PRIMARY_SD:
+        sub = PRIMARY_SD[primary]
+        return sub, f"the lead sentence is about {primary}: {sub}"
     territory = [h for h in mention.hits if h.group == "territory" and territory_object(h, doc)]
     if territory:
         if "peaceful_transfer" in g:
@@ -245,7 +301,8 @@ def _decide(
         if actor1_inter == 1:
             return "Government regains territory", "state forces took territory"
         return "Non-state actor overtakes territory", "a non-state actor took territory"
-    if "clash" in g and ("armed_target" in targets or "civilian_target" not in targets):
+    armed = "armed_target" in g
+    if "clash" in g and armed:
         return "Armed clash", "codebook: armed groups engaged (an airstrike during a battle is one Battles event)"
     for cue, sub in (
         ("air", "Air/drone strike"),
@@ -264,7 +321,7 @@ def _decide(
         return "Abduction/forced disappearance", "abduction named"
     if "mob" in g and ("attack" in g or "riot_violence" in g):
         return "Mob violence", "unorganised group violence"
-    if "attack" in g:
+    if "attack" in g and ("civilian_target" in g or armed):
         if "armed_target" in targets and "civilian_target" not in targets:
             return "Armed clash", "attack on an armed target"
         return "Attack", "violence against an unarmed target"
@@ -280,6 +337,32 @@ def _decide(
         if cue in g:
             return sub, f"strategic development: {cue}"
     return None
+
+
+# A lead sentence whose main verb is one of these is about that development, whatever
+# violence it mentions around it ("signed an agreement to end revenge attacks").
+PRIMARY_SD = {
+    "agreement": "Agreement",
+    "arrest": "Arrests",
+    "looting": "Looting/property destruction",
+    "destruction": "Looting/property destruction",
+    "hq": "Headquarters or base established",
+}
+
+
+def primary_group(mention: Mention, doc: Doc) -> str | None:
+    """The trigger group closest to the root of the lead sentence (the sentence's main news)."""
+    triggers = matcher().triggers
+    best: tuple[int, int, str] | None = None
+    for h in mention.hits:
+        if h.sent != mention.lead or h.group not in triggers:
+            continue
+        tok = doc[h.start]
+        depth = sum(1 for _ in tok.ancestors)
+        key = (depth, h.start, h.group)
+        if best is None or key < best:
+            best = key
+    return best[2] if best else None
 
 
 def _mode(sub: str, groups: set[str], mention: Mention, doc: Doc) -> str | None:

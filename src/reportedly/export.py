@@ -9,7 +9,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from typing import IO, Any
 
@@ -49,7 +49,7 @@ def acled_row(event: Event, *, now: datetime | None = None) -> dict[str, Any]:
     """One ACLED CSV row; unknown cells are empty, coordinates to 4 decimals."""
     loc = event.location
     info = country_info((loc.country_code if loc else None) or (loc.country if loc else None))
-    stamp = int((now or datetime.now(timezone.utc)).timestamp())
+    stamp = int((now or datetime.now(UTC)).timestamp())
     return {
         "event_id_cnty": f"{info.get('iso3', 'XXX')}{event.event_id[:8].upper()}",
         "event_date": event.event_date.isoformat() if event.event_date else "",
@@ -113,15 +113,16 @@ def write_geojson(events: Iterable[Event], out: IO[str]) -> None:
     out.write("\n")
 
 
-def table(events: Iterable[Event], *, width: int = 120) -> str:
-    """A readable fixed-width table of events for a terminal."""
+def table(events: Iterable[Event], *, width: int | None = None) -> str:
+    """A readable fixed-width table of events for a terminal (``width`` cuts lines, if given)."""
     cols = (("date", 10), ("role", 10), ("sub-event type", 24), ("actor1", 28), ("where", 26),
             ("dead", 5), ("grade", 9))
     lines = ["  ".join(name.ljust(w) for name, w in cols), "  ".join("-" * w for _, w in cols)]
     for e in events:
         loc = e.location
-        where = f"{loc.name}, {loc.country}" if loc and loc.country and loc.country != loc.name else (
-            loc.name if loc else "")
+        where = loc.name if loc else ""
+        if loc and loc.country and loc.country != loc.name:
+            where = f"{loc.name}, {loc.country}"
         cells = (
             e.event_date.isoformat() if e.event_date else "?",
             e.role,
@@ -131,7 +132,7 @@ def table(events: Iterable[Event], *, width: int = 120) -> str:
             str(e.fatalities.acled),
             e.grade,
         )
-        lines.append("  ".join(_fit(c, w) for c, (_, w) in zip(cells, cols)))
+        lines.append("  ".join(_fit(c, w) for c, (_, w) in zip(cells, cols, strict=True)))
     return "\n".join(line[:width].rstrip() for line in lines)
 
 

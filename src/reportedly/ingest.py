@@ -21,6 +21,13 @@ from reportedly.settings import setting
 _ENGLISH = frozenset(
     "the of and to in a is was were that for on by with as at from said has have had it".split()
 )
+# Function words of the other languages conflict news often comes in (French, Spanish, German,
+# Portuguese, Italian), minus those that are also English words ("a", "in", "die", "do"):
+# English's "a" or "on" alone let a French report pass the English share above.
+_OTHER = frozenset(
+    "le la les de des du et est une dans pour par qui sur avec selon el los las del por una "
+    "según der das und ist mit von auf nicht ein eine não uma il della gli che".split()
+)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
@@ -49,11 +56,16 @@ def check_text(text: str, *, name: str) -> str:
     words = _WORD.findall(text[:20000])
     if len(words) >= 20:
         latin = sum(1 for w in words if w.isascii())
-        english = sum(1 for w in words if w.lower() in _ENGLISH)
+        lowered = [w.lower() for w in words]
+        english = sum(1 for w in lowered if w in _ENGLISH)
+        other = sum(1 for w in lowered if w in _OTHER)
         if latin / len(words) < 0.5:
             raise ReportedlyError(E.E006, path=name, hint="mostly non-Latin script")
         if english / len(words) < 0.03:
             raise ReportedlyError(E.E006, path=name, hint="few common English words")
+        # English reports quoting French or Spanish names stay far below twice as many.
+        if other >= 3 and other >= 2 * english:
+            raise ReportedlyError(E.E006, path=name, hint="more common words of another language")
     return text
 
 
@@ -81,13 +93,15 @@ def read_text(
     p = Path(path)
     if not p.is_file():
         raise ReportedlyError(E.E001, path=str(path))
+    limit_mb = setting("max_doc_mb")
     try:
-        raw = p.read_bytes() if p.stat().st_size <= setting("max_doc_mb") * 1024 * 1024 + 1 else None
+        # The size is checked before reading, so an oversized file is refused without loading it.
+        size = p.stat().st_size
+        if size > limit_mb * 1024 * 1024:
+            raise ReportedlyError(E.E005, path=str(path), size_mb=size / 1e6, limit_mb=limit_mb)
+        raw = p.read_bytes()
     except OSError as exc:
         raise ReportedlyError(E.E010, path=str(path), reason=exc.strerror or str(exc)) from None
-    if raw is None:
-        size = p.stat().st_size
-        raise ReportedlyError(E.E005, path=str(path), size_mb=size / 1e6, limit_mb=setting("max_doc_mb"))
     text = check_text(decode(raw, name=str(path)), name=str(path))
     return Document.from_text(text, published=published, outlet=outlet, path=str(p))
 
@@ -112,11 +126,17 @@ def read_jsonl(
 def _jsonl_line(raw: bytes, n: int, name: str, *, published: date | None, outlet: str | None
                 ) -> Document | IngestError:
     fallback_id = f"{Path(name).name}:{n}"
+    limit_mb = setting("max_doc_mb")
+    # One line is one document, so the per-document limit applies to each line as well.
+    if len(raw) > limit_mb * 1024 * 1024:
+        return IngestError(fallback_id, ReportedlyError(
+            E.E005, path=f"{name}:{n}", size_mb=len(raw) / 1e6, limit_mb=limit_mb).args[0])
     try:
         obj = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         reason = "not UTF-8" if isinstance(exc, UnicodeDecodeError) else exc.msg
-        return IngestError(fallback_id, ReportedlyError(E.E007, path=name, line=n, reason=reason).args[0])
+        return IngestError(fallback_id,
+                           ReportedlyError(E.E007, path=name, line=n, reason=reason).args[0])
     if not isinstance(obj, dict):
         return IngestError(fallback_id, ReportedlyError(E.E007, path=name, line=n,
                                                         reason=type(obj).__name__).args[0])
@@ -126,9 +146,13 @@ def _jsonl_line(raw: bytes, n: int, name: str, *, published: date | None, outlet
         return IngestError(doc_id, ReportedlyError(E.E008, path=name, line=n).args[0])
     try:
         check_text(text, name=f"{name}:{n}")
-        when = parse_date(obj.get("published")) if obj.get("published") else published
     except ReportedlyError as exc:
         return IngestError(doc_id, str(exc))
+    try:
+        when = parse_date(obj.get("published")) if obj.get("published") else published
+    except ReportedlyError as exc:
+        # The date message names no input of its own; in a batch, say which line it is.
+        return IngestError(doc_id, f"[{exc.code}] {name}:{n}: {exc.message}")
     return Document.from_text(
         text,
         id=doc_id,

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span
 from reportedly import counts, detect, timex
 from reportedly.actors import Actor, ActorResolver, interaction
 from reportedly.claims import RoleHit, agent_roles, make_claim, perpetrator_statements
+from reportedly.dateline import find_dateline
 from reportedly.detect import CueHit, Mention, Typing
 from reportedly.geo import Geoparser
 from reportedly.nlp import load_nlp
@@ -47,6 +48,8 @@ class Context:
     hits: dict[int, list[CueHit]]
     times: dict[int, list[timex.TimeExpr]]
     toponyms: list[Toponym] = field(default_factory=list)
+    dateline_end: int = 0
+    statement_times: dict[int, list[timex.TimeExpr]] = field(default_factory=dict)
 
     @property
     def published(self) -> date | None:
@@ -98,12 +101,20 @@ class Pipeline:
         hits = detect.group_hits_by_sentence(detect.matcher()(doc))
         times: dict[int, list[timex.TimeExpr]] = {}
         bounds = [(s.start_char, s.end_char) for s in sents]
+        dl = find_dateline(doc.text)
+        dateline_end = dl.end if dl else 0
+        spoken: dict[int, list[timex.TimeExpr]] = {}
         for expr in timex.find_dates(doc.text, published=document.published_date):
+            if expr.start < dateline_end:
+                continue  # when the reporter filed, not when the event happened
+            # "..., police said on Saturday": when a source spoke; a fallback for the event day
+            target = spoken if _statement_time(doc, expr) else times
             for n, (a, b) in enumerate(bounds):
                 if a <= expr.start < b:
-                    times.setdefault(n, []).append(expr)
+                    target.setdefault(n, []).append(expr)
         outlet = find_outlet(document.outlet)
-        ctx = Context(document, doc, sents, hits, times)
+        ctx = Context(document, doc, sents, hits, times, dateline_end=dateline_end,
+                      statement_times=spoken)
         ctx.toponyms = self.geo.toponyms(doc, outlet_country=outlet.country if outlet else None)
         return ctx
 
@@ -142,7 +153,9 @@ class Pipeline:
         )
 
     def _locate(self, ctx: Context, mention: Mention, lead: Span) -> Location | None:
-        return self.geo.locate(ctx.doc, ctx.toponyms, start=lead.start_char, end=lead.end_char)
+        # the dateline says where the reporter filed from, not where the event happened
+        places = [t for t in ctx.toponyms if t.start >= ctx.dateline_end]
+        return self.geo.locate(ctx.doc, places, start=lead.start_char, end=lead.end_char)
 
     def _claims_for(self, ctx: Context, field_: str, value: str, text: str, start: int, **kw) -> list[Claim]:
         span = ctx.doc.char_span(start, max(start + 1, start + len(text)), alignment_mode="expand")
@@ -206,6 +219,8 @@ class Pipeline:
 
     def _date(self, ctx: Context, mention: Mention) -> timex.TimeExpr | None:
         exprs = [e for i in mention.sents for e in ctx.times.get(i, [])]
+        if mention.role == "main" and not any(e.date and not e.is_background for e in exprs):
+            exprs += [e for i in mention.sents for e in ctx.statement_times.get(i, [])]
         if mention.role == "main":
             exprs = [e for e in exprs if not e.is_background]
         else:
@@ -322,10 +337,12 @@ def find_mentions(ctx: Context) -> list[Mention]:
         hits = ctx.hits.get(i, [])
         times = ctx.times.get(i, [])
         triggered = detect.has_trigger(hits)
-        if triggered and detect.is_generic(sent, hits):
+        has_day = any(t.time_precision == 1 and t.date for t in times)
+        if triggered and (detect.is_generic(sent, hits, has_day=has_day)
+                          or detect.is_irrealis(sent, hits) or _ongoing(sent, times)):
             continue
         background = any(t.is_background for t in times)
-        if triggered and (background or focus is None or _new_date(times, focus, ctx)):
+        if triggered and (background or focus is None or _new_date(times, focus, ctx, hits)):
             focus = Mention("background" if background else "main", [i], i, list(hits))
             mentions.append(focus)
             if focus.role == "main" and main is None:
@@ -342,13 +359,50 @@ def find_mentions(ctx: Context) -> list[Mention]:
     return [m for m in mentions if m.role == "main"] + [m for m in mentions if m.role != "main"]
 
 
-def _new_date(times: list[timex.TimeExpr], focus: Mention, ctx: Context) -> bool:
-    """A sentence with an explicit day of its own that differs from the focus's day."""
-    days = [t.date for t in times if t.date and t.time_precision == 1 and t.relation == "on"]
+def _ongoing(sent: Span, times: list[timex.TimeExpr]) -> bool:
+    """'has killed thousands since 2009', 'has claimed several lives this year': a tally over
+    a period, told in the perfect, is not one event."""
+    if not times or any(t.time_precision == 1 and t.date for t in times):
+        return False
+    perfect = any(t.dep_ == "aux" and t.lemma_ == "have" for t in sent)
+    return perfect or any(t.relation == "since" for t in times)
+
+
+def _statement_time(doc: Doc, expr: timex.TimeExpr) -> bool:
+    """'..., police said on Saturday': the day a source spoke, not the day of the event."""
+    from reportedly.sources import REPORTING_LEMMAS
+
+    span = doc.char_span(expr.start, expr.end, alignment_mode="expand")
+    if span is None:
+        return False
+    node = span.root
+    for _ in range(3):
+        if node.head is node:
+            return False
+        node = node.head
+        if node.pos_ in ("VERB", "AUX"):
+            return node.lemma_.lower() in REPORTING_LEMMAS
+    return False
+
+
+def _new_date(times: list[timex.TimeExpr], focus: Mention, ctx: Context,
+              hits: list[CueHit]) -> bool:
+    """A sentence whose event verb has an explicit day that differs from the focus's day."""
+    trigger_toks = {i for h in hits if h.group in detect.matcher().triggers
+                    for i in range(h.start, h.end)}
+    days = [t.date for t in times if t.date and t.time_precision == 1 and t.relation == "on"
+            and _governed_by(ctx.doc, t, trigger_toks)]
     if not days:
         return False
     focus_days = [t.date for i in focus.sents for t in ctx.times.get(i, []) if t.date]
     return bool(focus_days) and days[0] not in focus_days
+
+
+def _governed_by(doc: Doc, expr: timex.TimeExpr, tokens: set[int]) -> bool:
+    span = doc.char_span(expr.start, expr.end, alignment_mode="expand")
+    if span is None:
+        return False
+    return any(a.i in tokens for a in list(span.root.ancestors)[:4])
 
 
 def _refers_to_main(sent: Span, hits: list[CueHit], times: list[timex.TimeExpr]) -> bool:

@@ -12,6 +12,7 @@ Policy options (see README, "Resolution policies"):
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
@@ -47,6 +48,8 @@ def unidentified(country: str | None, *, air: bool) -> Actor:
 def _values_by_source(claims: list[Claim], field: str) -> OrderedDict[str, set[str]]:
     out: OrderedDict[str, set[str]] = OrderedDict()
     for c in claims:
+        if field == "actor1" and c.value.startswith("Civilians"):
+            continue  # civilians are the victims or bystanders of violence, never its author
         if c.field == field and c.stance in FIRM:
             out.setdefault(c.value, set()).add(c.source.name)
     return out
@@ -60,9 +63,16 @@ def _ranked(claims: list[Claim], field: str) -> list[str]:
     return ranked + [v for v in dict.fromkeys(rest) if v not in firm]
 
 
+GENERIC_PREFIXES = ("Unidentified", "Civilians", "Protesters", "Rioters")
+
+
 def perpetrator_contested(claims: list[Claim]) -> bool:
-    """Two or more sources name different perpetrators (the Airwars sense of 'contested')."""
-    values = _values_by_source(claims, "actor1")
+    """Two or more sources name different perpetrators (the Airwars sense of 'contested').
+
+    An unidentified or generic actor does not compete with a named one: it is less specific.
+    """
+    values = {v: s for v, s in _values_by_source(claims, "actor1").items()
+              if not v.startswith(GENERIC_PREFIXES)}
     if len(values) < 2:
         return False
     sources = set().union(*values.values())
@@ -77,27 +87,76 @@ def toll_contested(claims: list[Claim]) -> bool:
     return len(figures) >= 2 and len(set().union(*figures.values())) >= 2
 
 
-def grade(claims: list[Claim]) -> str:
+def accepted(claims: list[Claim], resolver: ActorResolver | None, country: str | None) -> list[str]:
+    """actor1 values that the actor itself states: a claim of responsibility, or its own
+    spokesman saying it did it ('the army said' of an army operation)."""
+    out = []
+    for c in claims:
+        if c.field != "actor1" or c.stance not in ("asserted", "reported"):
+            continue
+        if c.source.kind == "party" and c.stance == "asserted":
+            out.append(c.value)
+        elif resolver is not None and c.source.kind in ("official", "party"):
+            speaker = resolver.resolve(c.source.name, country=country)
+            if speaker is not None and _same_actor(speaker.name, c.value):
+                out.append(c.value)
+    return out
+
+
+_PERIOD = re.compile(r"\s*\(\d{4}-(\d{4})?\)")
+
+
+def _same_actor(a: str, b: str) -> bool:
+    """The same actor, whatever regime period each name carries."""
+    return _PERIOD.sub("", a) == _PERIOD.sub("", b)
+
+
+def grade(claims: list[Claim], *, resolver: ActorResolver | None = None,
+          country: str | None = None) -> str:
     """confirmed (a party accepted responsibility), contested, fair (2+ sources), weak."""
-    if any(c.field == "actor1" and c.stance == "asserted" and c.source.kind == "party" for c in claims):
+    if accepted(claims, resolver, country):
         return "confirmed"
     if perpetrator_contested(claims) or toll_contested(claims):
         return "contested"
-    names = {c.source.name for c in claims} | {c.source.via for c in claims if c.source.via}
-    return "fair" if len(names) >= 2 else "weak"
+    return "fair" if len(independent_sources(claims)) >= 2 else "weak"
 
 
-def choose_actor1(claims: list[Claim], policy: Policy, unknown: str) -> str | None:
+_ORG_WORDS = ("police", "army", "military", "ministry", "government", "governor", "council",
+              "hospital", "health", "red cross", "red crescent", "un ", "united nations")
+
+
+def source_key(name: str) -> str:
+    """Speakers of one organisation count once ('police' and 'a police spokesperson')."""
+    low = f" {name.lower()} "
+    for word in _ORG_WORDS:
+        if f" {word}" in low:
+            return word.strip()
+    return re.sub(r"^(the|a|an|several|some|two|three)\s+", "", name.lower()).strip()
+
+
+def independent_sources(claims: list[Claim]) -> set[str]:
+    """Distinct speakers who tell that the event happened, its toll or its author (not those
+    who only add context); the outlet counts only when it speaks alone."""
+    telling = [c for c in claims if c.field in ("event", "fatalities", "actor1")
+               and c.stance in FIRM] or claims
+    speakers = {source_key(c.source.name) for c in telling if c.source.kind != "outlet"}
+    speakers |= {source_key(c.source.via) for c in telling if c.source.via}
+    if not speakers:
+        speakers = {source_key(c.source.name) for c in telling}
+    return speakers
+
+
+def choose_actor1(claims: list[Claim], policy: Policy, unknown: str, *,
+                  confirmed: list[str] | None = None) -> str | None:
     values = _values_by_source(claims, "actor1")
-    confirmed = [c.value for c in claims
-                 if c.field == "actor1" and c.stance == "asserted" and c.source.kind == "party"]
     if confirmed:
         return confirmed[0]
+    named = [v for v in values if not v.startswith(GENERIC_PREFIXES)]
     if len(values) == 1:
         return next(iter(values))
     if len(values) > 1:
         if not perpetrator_contested(claims):
-            return next(iter(values))
+            return max(named or list(values), key=lambda v: len(values[v]))
         if policy.contested_perpetrator == "most_sources":
             return max(values, key=lambda v: len(values[v]))
         if policy.contested_perpetrator == "first":
@@ -127,7 +186,8 @@ def resolve_event(
     air = typing.sub_event_type == "Air/drone strike"
     unknown = unidentified(country, air=air)
     by_name.setdefault(unknown.name, unknown)
-    a1_name = choose_actor1(claims, policy, unknown.name)
+    confirmed = accepted(claims, resolver, country)
+    a1_name = choose_actor1(claims, policy, unknown.name, confirmed=confirmed)
     a2_names = _ranked(claims, "actor2")
     a1, a2, assoc1 = _by_type(typing, a1_name, a2_names, by_name, country, resolver, unknown)
     inter1 = inter_code(a1, event_country=country) if a1 else None
@@ -156,7 +216,7 @@ def resolve_event(
         civilian_targeting="Civilian targeting" if a2 and a2.kind == "civilians" else None,
         location=location,
         fatalities=fat,
-        grade=grade(claims),
+        grade=grade(claims, resolver=resolver, country=country),
         claims=tuple(claims),
         sources=tuple(sources),
         extras={"rule": typing.rule, "date_prec": date_expr.date_prec if date_expr else None},

@@ -44,6 +44,11 @@ def _attr() -> dict[str, Any]:
     return lexicons.load("attribution")
 
 
+REPORTING_LEMMAS = frozenset({"say", "tell", "report", "announce", "state", "add", "confirm",
+                              "claim", "deny", "write", "tweet", "post", "note", "accuse", "blame",
+                              "allege", "quote", "cite", "estimate", "describe", "explain"})
+
+
 @cache
 def outlets() -> tuple[Outlet, ...]:
     data = lexicons.load("outlets")
@@ -137,11 +142,15 @@ def _without_conj_subtrees(head: Token, toks: list[Token]) -> list[Token]:
     return kept or [head]
 
 
+_PRONOUNS = ("its", "their", "he", "she", "they")
+
+
 def _resolve_possessive(span: Span, previous: list[Source]) -> str:
-    """'its observers' speak for the source named before them."""
+    """'its observers' and 'he' speak for the last speaker named before them."""
     first = span[0]
-    if first.lower_ in ("its", "their") and previous:
-        return previous[-1].name
+    speakers = [s for s in previous if s.kind != "outlet"]
+    if first.lower_ in _PRONOUNS and speakers:
+        return speakers[-1].name
     return span.text
 
 
@@ -265,7 +274,8 @@ def attribute(
     if trailing is not None and token.i < trailing[1].i:
         speakers, tverb = trailing
         base = _attr()["reporting_verbs"]["verbs"][tverb.lemma_.lower()]
-        names = [_strip_parenthetical(s) for s in speakers]
+        names = [_resolve_possessive(s, previous) if s[0].lower_ in _PRONOUNS else
+                 _strip_parenthetical(s) for s in speakers]
         sources = tuple(
             Source(canonical_source_name(n), speaker_kind(n) or "party") for n in names
         )

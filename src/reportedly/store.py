@@ -29,6 +29,10 @@ MIGRATIONS: dict[int, list[str]] = {
 }
 
 
+def _first_line(exc: Exception) -> str:
+    return str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
+
+
 class Store:
     """A DuckDB event store. Use as a context manager; writes are transactional."""
 
@@ -36,10 +40,14 @@ class Store:
         self.path = str(path)
         try:
             self.con = duckdb.connect(self.path)
+        except duckdb.Error as exc:
+            raise ReportedlyError(E.E013, path=self.path, reason=_first_line(exc)) from None
+        try:
             self._migrate()
         except duckdb.Error as exc:
-            reason = str(exc).splitlines()[0][:160]
-            raise ReportedlyError(E.E013, path=self.path, reason=reason) from None
+            # Release the file: a caller that gets E013 must not be left holding a lock on it.
+            self.con.close()
+            raise ReportedlyError(E.E013, path=self.path, reason=_first_line(exc)) from None
 
     def __enter__(self) -> Store:
         return self
@@ -50,10 +58,14 @@ class Store:
     def close(self) -> None:
         self.con.close()
 
+    def schema_version(self) -> int:
+        """The schema version this file is at (0 for none)."""
+        row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
+        return (row[0] if row else None) or 0
+
     def _migrate(self) -> None:
         self.con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)")
-        row = self.con.execute("SELECT max(version) FROM schema_version").fetchone()
-        current = (row[0] if row else None) or 0
+        current = self.schema_version()
         for version in sorted(v for v in MIGRATIONS if v > current):
             self.con.execute("BEGIN TRANSACTION")
             for statement in MIGRATIONS[version]:
@@ -93,7 +105,10 @@ class Store:
             n += 1
         return n
 
-    def events(self, *, country: str | None = None, event_type: str | None = None) -> Iterator[Event]:
+    def events(
+        self, *, country: str | None = None, event_type: str | None = None
+    ) -> Iterator[Event]:
+        """Stored events, by date; ``country`` and ``event_type`` (type or sub-type) filter them."""
         sql = "SELECT body FROM events WHERE 1=1"
         params: list[object] = []
         if country:

@@ -51,7 +51,16 @@ _ORIGIN = re.compile(
 )
 _DISTANCE_BEFORE = re.compile(r"(?:km|kms|kilomet(?:er|re)s?|miles?|mi|away)\s+from\s+\S*\s*$",
                               re.IGNORECASE)
-_UNKNOWN_BEFORE_PAREN = re.compile(r"\b(?:in|near|at)\s+([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)\s*\($")
+# A named place the gazetteer lacks, then the places holding it: "in Gwalo (Paikoro, ",
+# "near Syhnalne, ", "in Ftireh town in ", "in Hesarak area of Rukha district, ".
+_UNKNOWN_BEFORE = re.compile(
+    r"\b(?:in|near|at|of|between|to|around|outside)\s+(?:the\s+)?"
+    r"[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|\(\w+\)))*"
+    r"(?:\s+(?:town|village|villages|city|area|district|township|camp|ward|neighbou?rhood))?"
+    r"(?:\s*[(,]\s*|\s+(?:in|of)\s+(?:the\s+)?)"
+    r"(?:[A-Z][\w'’ -]*(?:\s+(?:district|township|town|locality))?,\s*)*"
+    r"(?:(?:rural|the)\s+)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -161,11 +170,11 @@ def _make_pick(text: str, t: Toponym, places: list[Toponym], *, nearby: bool) ->
     after = [p for p in places if p.start > t.end and p.start - t.end < 12 and
              re.match(r"\s+and\s+", text[t.end : p.start])]
     rel, geo, where, name = _relation(text, t, after)
-    paren = _UNKNOWN_BEFORE_PAREN.search(text[max(0, t.start - 60) : t.start])
-    if paren and _kind(t) == 0:  # "in Gwalo (Paikoro, Niger)": Gwalo is unknown, Paikoro holds it
-        return _Pick(t, "region", 2, 3, name)
-    if paren and _kind(t) == 1:
-        return _Pick(t, "region", 3, 4, name)
+    unknown = _UNKNOWN_BEFORE.search(text[max(0, t.start - 80) : t.start])
+    if unknown and _kind(t) <= 1:
+        # "in Gwalo (Paikoro, Niger)": Gwalo is unknown, the place holding it is coded; the
+        # named place lies in it, so this is "part of a region" (ACLED 2), not the region.
+        return _Pick(t, "region", 2, 3 if _kind(t) == 0 else 4, name)
     return _Pick(t, rel, geo, where, name)
 
 

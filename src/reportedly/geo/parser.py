@@ -34,6 +34,33 @@ _CUE = re.compile(
     r"|\b(?:km|kms|kilomet(?:er|re)s?|miles?)\s+(?:[a-z-]+\s+)?(?:of|from)\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
+_WORD = r"(?:(?:al|el|ad|ar|as|at|az|an|ash)-)?[A-Z](?:[\w'’]|\.(?=\w))*(?:-[\w'’]+)*"
+_CONNECTOR = r"(?:de|do|da|dos|das|del|della|di|du|des|la|le|los|las|el|al|ez|es|az|wa|y|upon)"
+_RUN = re.compile(rf"{_WORD}(?:[ \t]+(?:{_CONNECTOR}[ \t]+)*{_WORD})*")
+_SPLIT = re.compile(r"\s*[(),;\"“”]\s*|\s+-\s+")
+_TYPES = (r"city|town|village|villages|district|province|region|state|governorate|municipality|"
+          r"county|LGA|township|camp|neighbou?rhood|commune|department|division|sub-?district|"
+          r"oblast|raion|locality|settlement|hamlet|countryside|prefecture|tehsil|zone")
+_TYPE_AFTER = re.compile(rf"\s+(?:{_TYPES})\b")
+_TYPE_TAIL = re.compile(r"\s+(?:City|Town|Village|District|Municipality)$")
+# A lower-case site word after a name: the name labels a site, not the place itself.
+_FACILITY_AFTER = re.compile(
+    r"\s+(?:square|street|road|avenue|boulevard|highway|hospital|university|college|school|"
+    r"airport|bridge|park|station|stadium|mosque|church|prison|court|embassy|consulate|"
+    r"headquarters|office|hotel|mall)\b"
+)
+# Inside a bracket opened right after a word: "Gwalo (Paikoro, Niger)", "Natal (Rio Grande...".
+_IN_BRACKET = re.compile(r"[\w.'’]\s*\((?:[^()]{0,60},\s*)?$")
+_SUBPART_AFTER = re.compile(r"\s+-\s+[A-Z]")  # ACLED's "City - District"
+_BRACKET_AFTER = re.compile(r"\s*\([A-Z][\w'’ -]*[,)]")  # "Natal (Rio Grande do Norte)"
+# What may stand between a place and the place holding it: brackets, commas, "in", type
+# words and names the gazetteer does not know.
+_GAP = re.compile(
+    rf"(?:[\s,()\-]|(?i:\b(?:in|of|the|and|{_TYPES})\b)|\b{_WORD}\b|\b{_CONNECTOR}\b)*"
+)
+_DISTRICT_KM = 60.0
+_HOLDERS = ("ADM1", "TERR", "PCLI")
+_ACRONYM = re.compile(r"[A-Z][A-Z.]{1,5}")
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _COUNTRY_CONTEXT = 2.5  # bonus for a reading in a country the document is about
@@ -72,56 +99,78 @@ class Geoparser:
         if not mentions:
             return []
         context = self._country_context(doc, mentions, outlet_country)
-        self._containment(doc.text, mentions)
+        groups = self._containment(doc.text, mentions)
         self._resolve(mentions, context)
+        _drop_outside(mentions, groups)
         return [_toponym(m) for m in mentions if m.best is not None]
 
     # --- recognition -------------------------------------------------------------------------
 
     def _mentions(self, doc: Doc) -> list[_Mention]:
-        out: dict[int, _Mention] = {}
-        doubtful: list[tuple[Span, bool]] = []
+        out: list[_Mention] = []
+        taken: list[tuple[int, int]] = []
+
+        def accept(m: _Mention | None) -> None:
+            if m is not None and not any(a < m.end and m.start < b for a, b in taken):
+                out.append(m)
+                taken.append((m.start, m.end))
+
+        runs = _name_runs(doc.text)
+        persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
         for ent in doc.ents:
-            m = None
-            if ent.label_ in _PLACE_LABELS:
-                m = self._mention(doc, ent, strict=False, standalone=True)
-            elif ent.label_ == "NORP" and self.gaz.demonym(ent.text):
-                m = self._demonym_place(ent)
-            elif ent.label_ not in _NUMERIC:
-                doubtful.append((ent, ent.label_ != "PERSON"))
-            if m is not None:
-                out[m.start] = m
-        doubtful += [(span, True) for span in _uncovered_names(doc)]
+            if ent.label_ == "NORP" and self.gaz.demonym(ent.text):
+                accept(self._demonym_place(ent))
+            elif ent.label_ in _PLACE_LABELS:
+                for a, b in _pieces(doc.text, ent.start_char, ent.end_char):
+                    # A run that starts with the piece and goes on ("Rio Grande" + " do Norte")
+                    # is the fuller name spaCy cut short.
+                    longer = [r for r in runs if r[0] == a and r[1] > b]
+                    m = None
+                    if longer:
+                        m = self._mention(doc.text, *longer[0], strict=False, standalone=True)
+                    accept(m or self._mention(doc.text, a, b, strict=False, standalone=True))
         # One sense per discourse: a name taken as a place once is a place throughout.
-        known = {key(m.text) for m in out.values()}
-        for span, standalone in doubtful:
-            m = self._mention(doc, span, strict=True, standalone=standalone, known=known)
-            if m is not None and m.start not in out:
-                out[m.start] = m
-        return sorted(out.values(), key=lambda m: m.start)
+        known = {key(m.text) for m in out}
+        for a, b in runs:
+            person = any(pa <= a and b <= pb for pa, pb in persons)
+            accept(self._mention(doc.text, a, b, strict=True, standalone=not person, known=known))
+        return sorted(out, key=lambda m: m.start)
 
     def _mention(
         self,
-        doc: Doc,
-        span: Span,
+        text: str,
+        a: int,
+        b: int,
         *,
         strict: bool,
         standalone: bool,
         known: set[str] | None = None,
     ) -> _Mention | None:
-        """A place mention for ``span``; when ``strict``, only with a cue or a clear reading."""
-        text = _POSSESSIVE.sub("", _LEADING_THE.sub("", span.text)).strip()
-        if not text or not key(text) or not text[0].isupper() and strict:
+        """A place mention for ``text[a:b]``; if ``strict``, only with a cue or a clear reading."""
+        raw = text[a:b]
+        name = _POSSESSIVE.sub("", _LEADING_THE.sub("", raw)).strip()
+        if not name or not key(name) or not name[0].isupper() and strict:
             return None
-        start = span.start_char + span.text.find(text)
-        cued = bool(_CUE.search(doc.text[max(0, start - 40) : start]))
-        cands = self.gaz.candidates(text, limit=25)
+        start = a + raw.find(name)
+        end = start + len(name)
+        if _FACILITY_AFTER.match(text, end):
+            return None  # "Colombo square", "Kabul airport road": a site named after a place
+        cued = _cued(text, start, end)
+        cands = self._candidates(name)
         if not cands:
             return None
-        if strict and not cued and key(text) not in (known or ()):
+        if strict and _ACRONYM.fullmatch(name) and not _standalone(cands[0]):
+            return None  # "(SNA)", "(URT)": an organisation's initials, not a town's name
+        if strict and not cued and key(name) not in (known or ()):
             if not (standalone and _standalone(cands[0])):
                 return None
-        return _Mention(start, start + len(text), text, cands, cued)
+        return _Mention(start, end, name, cands, cued)
+
+    def _candidates(self, name: str) -> list[Candidate]:
+        cands = self.gaz.candidates(name, limit=25)
+        if not cands and (m := _TYPE_TAIL.search(name)):  # "Seoul City", "Kano Town"
+            cands = self.gaz.candidates(name[: m.start()], limit=25)
+        return cands
 
     def _demonym_place(self, ent: Span) -> _Mention | None:
         """A demonym names its country only before a place noun ("the Iraqi border")."""
@@ -153,20 +202,27 @@ class Geoparser:
                 weights[iso2] += 0.3  # "Iraqi militias" hints at Iraq without naming a place
         if outlet_country and (c := self.gaz.country(outlet_country)):
             weights[c.iso2] += 0.5
-        top = max(weights.values(), default=0.0)
-        return {cc: w / top for cc, w in weights.items()} if top else {}
+        # Scaled by the strongest country, but never above 1 evidence unit: a lone "Russian
+        # forces" must not outweigh a big city's prior elsewhere.
+        top = max(max(weights.values(), default=0.0), 1.0)
+        return {cc: w / top for cc, w in weights.items()}
 
-    def _containment(self, text: str, mentions: list[_Mention]) -> None:
-        """Reward readings of X inside the place named right after it: "X, Y", "X (Y", "X in Y"."""
-        for a, b in zip(mentions, mentions[1:], strict=False):
-            gap = text[a.end : b.start]
-            if not re.fullmatch(r"\s*(?:,|\(|,?\s+in)\s*(?:the\s+)?", gap, re.IGNORECASE):
-                continue
-            for i, ca in enumerate(a.cands):
-                for j, cb in enumerate(b.cands):
-                    if _contains(cb, ca):
-                        a.bonus[i] = max(a.bonus.get(i, 0.0), _CONTAINED)
-                        b.bonus[j] = max(b.bonus.get(j, 0.0), _CONTAINED / 2)
+    def _containment(self, text: str, mentions: list[_Mention]) -> dict[int, list[_Mention]]:
+        """Reward readings of X inside a place named right after it: "X, Y", "X (Y, Z)", "X in Y".
+
+        The enclosing names may follow after other names the gazetteer does not know
+        ("Shangi (Bwisha, Rutshuru, Nord-Kivu)"), as in ACLED's notes.
+        """
+        groups = {}
+        for n, a in enumerate(mentions):
+            groups[n] = _enclosing(text, mentions, n)
+            for b in groups[n]:
+                for i, ca in enumerate(a.cands):
+                    for j, cb in enumerate(b.cands):
+                        if _contains(cb, ca):
+                            a.bonus[i] = max(a.bonus.get(i, 0.0), _CONTAINED)
+                            b.bonus[j] = max(b.bonus.get(j, 0.0), _CONTAINED / 2)
+        return groups
 
     def _resolve(self, mentions: list[_Mention], context: dict[str, float]) -> None:
         for m in mentions:  # first pass: prior, country context and containment
@@ -193,7 +249,28 @@ def _contains(outer: Candidate, inner: Candidate) -> bool:
         return True
     if outer.feature_code in ("ADM1", "TERR", "RGN"):
         return bool(inner.admin1) and key(inner.admin1 or "") == key(outer.admin1 or outer.name)
+    if outer.feature_code.startswith("PP") and inner.feature_code.startswith("PP"):
+        # A town named with its district, the district named after its seat ("Palma (Palma,
+        # Cabo Delgado)"): the seat stands for the district when the two lie close together.
+        near = haversine_km(outer.lat, outer.lon, inner.lat, inner.lon) < _DISTRICT_KM
+        return near and outer.admin1 == inner.admin1
     return False
+
+
+def _drop_outside(mentions: list[_Mention], groups: dict[int, list[_Mention]]) -> None:
+    """Unresolve X in "X (Y, Z)" when no reading of X lies in the region Y or Z names.
+
+    Such an X is a village the gazetteer lacks that shares its name with a place elsewhere
+    ("Winder town (Las Bela district, Balochistan)" is not Winder, Georgia); the event then
+    falls back to the enclosing region.
+    """
+    for n, a in enumerate(mentions):
+        outer = [b.best for b in groups.get(n, ()) if b.best is not None and
+                 b.best.feature_code in _HOLDERS]
+        if a.best is None or not outer or a.best.feature_code in _HOLDERS:
+            continue
+        if not any(_contains(o, c) for o in outer for c in a.cands):
+            a.best = None
 
 
 def _nearby(c: Candidate, anchors: list[Candidate]) -> float:
@@ -210,19 +287,46 @@ def _standalone(top: Candidate) -> bool:
     return top.feature_code.startswith("PP") and top.population >= _BIG_CITY and top.score >= 4
 
 
-def _uncovered_names(doc: Doc) -> list[Span]:
-    """Runs of proper nouns outside any entity (spaCy missed them)."""
-    covered = {t.i for ent in doc.ents for t in ent}
-    out, run = [], []
-    for t in doc:
-        if t.i not in covered and t.pos_ == "PROPN" and t.text[:1].isupper():
-            run.append(t.i)
-            continue
-        if run:
-            out.append(doc[run[0] : run[-1] + 1])
-        run = []
-    if run:
-        out.append(doc[run[0] : run[-1] + 1])
+def _name_runs(text: str) -> list[tuple[int, int]]:
+    """Character spans of runs of capitalised words ("Rio Grande do Norte", "Kitaf wa Al Boqee")."""
+    return [(m.start(), m.end()) for m in _RUN.finditer(text)]
+
+
+def _pieces(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """An entity split where spaCy ran over brackets, commas or ACLED's " - " ("Natal (Rio")."""
+    out, pos = [], a
+    for m in _SPLIT.finditer(text, a, b):
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, b))
+    return [(x, y) for x, y in out if text[x:y].strip()]
+
+
+def _cued(text: str, start: int, end: int) -> bool:
+    """A locative cue before the name, a type word after it, or a place's bracket around it."""
+    before = text[max(0, start - 80) : start]
+    return bool(
+        _CUE.search(before[-40:])
+        or _IN_BRACKET.search(before)
+        or _TYPE_AFTER.match(text, end)
+        or _SUBPART_AFTER.match(text, end)
+        or _BRACKET_AFTER.match(text, end)
+    )
+
+
+def _enclosing(text: str, mentions: list[_Mention], n: int) -> list[_Mention]:
+    """Mentions after mention ``n`` that may name a place holding it, up to the group's end."""
+    out = []
+    a = mentions[n]
+    pos = a.end
+    for b in mentions[n + 1 : n + 5]:
+        gap = text[pos : b.start]
+        if len(gap) > 60 or not _GAP.fullmatch(gap):
+            break
+        out.append(b)
+        pos = b.end
+        if ")" in gap:
+            break
     return out
 
 
