@@ -230,10 +230,14 @@ def test_geo_district_of_phrase(geo, nlp):
     assert loc.geo_precision == 1 and loc.name.endswith("- Karrada") and loc.country_code == "IQ"
 
 
-def test_geo_note_parenthesis_form(geo, nlp):
-    """ACLED's "in X (Y, Z)" with X unknown codes the enclosing place with geo_precision 2."""
-    loc = locate_first(geo, nlp, "Gunmen attacked farmers in Qqqzzva (Kano, Nigeria) on Monday.")
-    assert loc.country_code == "NG" and loc.geo_precision == 2
+@pytest.mark.parametrize(("text", "geo_precision"), [
+    ("Gunmen attacked farmers in Qqqzzva (Kano, Nigeria) on Monday.", 1),
+    ("Gunmen attacked farmers near Qqqzzva (Kano, Nigeria) on Monday.", 2),
+])
+def test_geo_note_parenthesis_form(geo, nlp, text, geo_precision):
+    """ACLED's "in X (Y, Z)" with X unknown codes the place holding X; precision is the note's."""
+    loc = locate_first(geo, nlp, text)
+    assert (loc.country_code, loc.geo_precision, loc.where_prec) == ("NG", geo_precision, 3)
 
 
 def test_geo_region_only(geo, nlp):
@@ -333,3 +337,54 @@ def test_geo_evaluate_auc_bounds(errors, expected):
     from reportedly.evaluate.geo import auc_of
 
     assert auc_of(errors) == pytest.approx(expected)
+
+
+def locate_nth(geo, nlp, text, n):
+    """Location of an event whose trigger is sentence ``n`` of ``text``."""
+    doc = nlp(text)
+    sent = list(doc.sents)[n]
+    return geo.locate(doc, geo.toponyms(doc), start=sent.start_char, end=sent.end_char)
+
+
+BACKGROUND = (
+    "Gunmen fired rockets at an army post near the town of Hit in Anbar on Tuesday, police "
+    "said. The group has long relied on proxy militias in Syria. Last month it launched a "
+    "massive airstrike that killed dozens of fighters."
+)
+
+
+def test_geo_placeless_trigger_takes_nearest_sentence(geo, nlp):
+    """A trigger sentence without a place takes the nearest sentence's place, even a country."""
+    loc = locate_nth(geo, nlp, BACKGROUND, 2)
+    assert (loc.country_code, loc.relation, loc.geo_precision) == ("SY", "country", 3)
+
+
+@pytest.mark.parametrize(("text", "cc", "admin1"), [
+    ("On 3 May 2022, police dispersed a sit-in in Natal (Rio Grande do Norte).", "BR",
+     "Rio Grande do Norte"),
+    ("On 9 May 2022, militants shelled Petrivske district, Donetsk. Casualties unknown.", "UA",
+     "Donetsk"),
+    ("On 2 June 2022, locals blocked a road at Winder town (Las Bela district, Balochistan).",
+     "PK", "Balochistan"),
+])
+def test_geo_note_enclosing_region_decides(geo, nlp, text, cc, admin1):
+    """In "X (Y, Z)" or "X, Y" the enclosing region fixes the country, even when X is unknown."""
+    loc = locate_first(geo, nlp, text)
+    assert (loc.country_code, loc.admin1) == (cc, admin1)
+
+
+@pytest.mark.parametrize("text", [
+    "On 4 May 2022, rebels attacked a patrol of the army (SNA) in Jowhar, police said.",
+    "Protesters gathered in Colombo square in Sanremo on Friday.",
+])
+def test_geo_acronyms_and_site_names_are_not_places(geo, nlp, text):
+    """Initials in brackets and a name before "square" or "road" are not the event place."""
+    names = {t.text for t in geo.toponyms(nlp(text))}
+    assert "SNA" not in names and "Colombo" not in names
+
+
+def test_geo_lone_demonym_does_not_move_a_city(geo, nlp):
+    """"Russian forces shelled Lyman, Donetsk" keeps Donetsk in Ukraine."""
+    doc = nlp("On 13 May 2022, Russian forces shelled Lyman, Donetsk. Casualties unknown.")
+    donetsk = next(t for t in geo.toponyms(doc) if t.text == "Donetsk")
+    assert donetsk.country_code == "UA"

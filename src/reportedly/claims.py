@@ -95,15 +95,19 @@ def perpetrator_statements(sent: Span, trigger_tokens: set[int]) -> list[RoleHit
                 ph = _phrase(subj)
                 out.append(RoleHit("actor1", ph.text, ph.start_char, ph.end_char, "denied",
                                    Source(ph.text, "party"), "denied involvement"))
-        elif lemma in ("blame", "attribute"):
+        elif lemma in ("blame", "attribute") and _blame_preps(tok):
             # "blamed the attack on Y": the parser may hang "on Y" on the verb or on its object
-            heads = [tok, *(c for c in tok.children if c.dep_ == "dobj")]
-            preps = [c for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ in ("on", "to")]
-            for prep in preps:
+            for prep in _blame_preps(tok):
                 for obj in (g for g in prep.children if g.dep_ == "pobj"):
                     ph = _phrase(obj)
                     out.append(RoleHit("actor1", ph.text, ph.start_char, ph.end_char,
                                        rule="blamed on"))
+        elif lemma == "blame" and not any(c.dep_ == "prep" and c.lower_ in ("on", "to")
+                                          for h in (tok, *tok.children) for c in h.children):
+            # "X blamed Y for the attack"
+            for obj in (c for c in tok.children if c.dep_ == "dobj"):
+                ph = _phrase(obj)
+                out.append(RoleHit("actor1", ph.text, ph.start_char, ph.end_char, rule="blamed for"))
         elif lemma == "accuse":
             for obj in (c for c in tok.children if c.dep_ == "dobj"):
                 ph = _phrase(obj)
@@ -119,6 +123,11 @@ def perpetrator_statements(sent: Span, trigger_tokens: set[int]) -> list[RoleHit
         out.append(RoleHit("actor1", "unknown", sent.start_char, sent.end_char, "unknown",
                            rule="perpetrator not known"))
     return out
+
+
+def _blame_preps(tok: Token) -> list[Token]:
+    heads = [tok, *(c for c in tok.children if c.dep_ == "dobj")]
+    return [c for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ in ("on", "to")]
 
 
 def _about_perpetrator(low: str) -> bool:
@@ -152,7 +161,8 @@ def _role_of(tok: Token, trigger_toks: set[int]) -> str | None:
         if verb.lemma_.lower() in REPORTING_LEMMAS and verb.i not in trigger_toks:
             return None  # "..., police said": a source, not a party to the event
         if _is_event_verb(verb, trigger_toks):
-            return "actor1"
+            # "shot down drones that Russia launched": the author of what was acted on
+            return "actor2" if verb.dep_ == "relcl" else "actor1"
         return None
     if dep == "pobj" and node.head.dep_ == "agent":
         verb = node.head.head

@@ -41,16 +41,18 @@ def build_parser() -> argparse.ArgumentParser:
                     help='JSONL lines {"id","text","published","outlet","url"}')
     ex.add_argument("--published", metavar="YYYY-MM-DD", help="publication date of the reports")
     ex.add_argument("--outlet", metavar="NAME", help="the outlet that published the reports")
-    ex.add_argument("--format", choices=EXTRACT_FORMATS, default="json")
+    ex.add_argument("--format", choices=EXTRACT_FORMATS, default="json",
+                    help="output format (default: json, the output contract)")
     ex.add_argument("--explain", action="store_true",
                     help="print which rule typed each event (stderr)")
 
     geo = sub.add_parser("geoparse", help="find and resolve the place names of reports")
-    geo.add_argument("files", nargs="*", metavar="FILE")
-    geo.add_argument("--input-jsonl", metavar="FILE")
+    geo.add_argument("files", nargs="*", metavar="FILE", help="plain-text reports")
+    geo.add_argument("--input-jsonl", metavar="FILE",
+                     help='JSONL lines {"id","text",...}, as for extract')
 
     ev = sub.add_parser("eval", help="score reportedly against a gold set")
-    ev.add_argument("kind", choices=EVAL_KINDS)
+    ev.add_argument("kind", choices=EVAL_KINDS, help="which gold set format PATH is")
     ev.add_argument("path", help="gold file (seed .txt or .gold.json, ACLED CSV, geo XML, "
                                  "WikiEvents JSONL)")
     ev.add_argument("--limit", type=int, help="score only the first N items")
@@ -65,15 +67,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     ing = sub.add_parser("ingest", help="extract reports and store their events")
     ing.add_argument("paths", nargs="+", metavar="PATH", help=".txt or .jsonl files")
-    ing.add_argument("--db", default=None)
-    ing.add_argument("--published", metavar="YYYY-MM-DD")
-    ing.add_argument("--outlet", metavar="NAME")
+    ing.add_argument("--db", default=None,
+                     help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)")
+    ing.add_argument("--published", metavar="YYYY-MM-DD",
+                     help="publication date of reports that do not give their own")
+    ing.add_argument("--outlet", metavar="NAME",
+                     help="outlet of reports that do not give their own")
 
     evs = sub.add_parser("events", help="list stored events")
-    evs.add_argument("--db", default=None)
-    evs.add_argument("--country")
-    evs.add_argument("--type", dest="event_type")
-    evs.add_argument("--format", choices=EXTRACT_FORMATS, default="table")
+    evs.add_argument("--db", default=None,
+                     help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)")
+    evs.add_argument("--country", help="only events in this country (e.g. Syria)")
+    evs.add_argument("--type", dest="event_type",
+                     help="only events of this event type or sub-event type (e.g. Protests)")
+    evs.add_argument("--format", choices=EXTRACT_FORMATS, default="table",
+                     help="output format (default: table)")
     return p
 
 
@@ -131,6 +139,7 @@ def _run_pipeline(items: Iterable[Document | tuple[str, str]]) -> Iterator[Extra
     from reportedly.pipeline import default_pipeline
 
     pipeline = default_pipeline()
+    batch_size = _batch_size()
     pending: list[Document] = []
     progress = _Progress()
     for item in items:
@@ -142,15 +151,21 @@ def _run_pipeline(items: Iterable[Document | tuple[str, str]]) -> Iterator[Extra
             yield Extraction(item[0], (), error=item[1])
             continue
         pending.append(item)
-        if len(pending) >= 32:
+        if len(pending) >= batch_size:
             yield from _flush(pipeline, pending, progress)
             pending = []
     yield from _flush(pipeline, pending, progress)
     progress.done()
 
 
+def _batch_size() -> int:
+    from reportedly.settings import setting
+
+    return max(1, setting("batch_size"))
+
+
 def _flush(pipeline, pending: list[Document], progress: _Progress) -> Iterator[Extraction]:
-    for ex in pipeline.pipe(pending):
+    for ex in pipeline.pipe(pending, batch_size=_batch_size()):
         progress.step()
         yield ex
 
@@ -282,7 +297,8 @@ def _store_extractions(db: str, documents: list[Document]) -> tuple[int, int]:
 
     with Store(db) as store:
         pipeline = default_pipeline()
-        store.add_many(zip(documents, pipeline.pipe(documents), strict=True))
+        store.add_many(zip(documents, pipeline.pipe(documents, batch_size=_batch_size()),
+                           strict=True))
         return store.count()
 
 

@@ -181,7 +181,7 @@ def is_generic(sent: Span, hits: Iterable[CueHit], *, has_day: bool = False) -> 
     groups = {h.group for h in hits}
     triggers = matcher().triggers
     trigger_toks = {i for h in hits if h.group in triggers for i in range(h.start, h.end)}
-    has_perfect = any(t.dep_ == "aux" and t.lemma_ == "have" for t in sent)
+    has_perfect = any(_perfect(sent.doc[i]) for i in trigger_toks)
     for h in hits:
         if h.group != "quantified":
             continue
@@ -189,15 +189,46 @@ def is_generic(sent: Span, hits: Iterable[CueHit], *, has_day: bool = False) -> 
         counted += [h.end] if h.end < sent.end else []
         if has_perfect or any(i in trigger_toks for i in counted):
             return True  # "hundreds of airstrikes", "have killed tens of thousands"
-    if "generic" not in groups:
+    generic = [h for h in hits if h.group == "generic" and _bears_on(sent.doc[h.start], trigger_toks)]
+    if not generic:
         return False
     if not has_day:
         return True
-    has_plural_trigger = any(
-        h.group in matcher().triggers and sent.doc[h.end - 1].tag_ in ("NNS", "NNPS")
+    plural_noun = any(
+        h.group in triggers and h.end - h.start == 1 and sent.doc[h.start].tag_ in ("NNS", "NNPS")
         for h in hits
     )
-    return has_perfect or has_plural_trigger
+    return has_perfect or plural_noun
+
+
+def _bears_on(tok: Token, trigger_toks: set[int]) -> bool:
+    """A cue that modifies an event word's clause (not a clause elsewhere in the sentence)."""
+    if any(a.i in trigger_toks for a in list(tok.ancestors)[:4]):
+        return True
+    head = tok.head
+    return any(t.i in trigger_toks for t in head.children) or head.i in trigger_toks
+
+
+def _perfect(tok: Token) -> bool:
+    """The clause of a token is in the perfect ('have killed', 'has been shelled')."""
+    node = tok
+    for _ in range(3):
+        if node.pos_ in ("VERB", "AUX"):
+            return any(c.dep_ in ("aux", "auxpass") and c.lemma_ == "have" for c in node.children)
+        if node.head is node:
+            return False
+        node = node.head
+    return False
+
+
+def is_habitual(sent: Span, hits: Iterable[CueHit]) -> bool:
+    """Every event verb is in the simple present ('its strikes target military sites')."""
+    verbs = [sent.doc[h.start] for h in hits if h.group in matcher().triggers]
+    verbs = [v for v in verbs if v.pos_ == "VERB"]
+    return bool(verbs) and all(
+        v.tag_ in ("VBZ", "VBP") and not any(c.dep_ in ("aux", "auxpass") for c in v.children)
+        for v in verbs
+    )
 
 
 _MODAL = {"will", "would", "could", "may", "might", "shall", "should", "wo"}

@@ -176,7 +176,8 @@ class Pipeline:
     def _event_claims(self, ctx: Context, mention: Mention, typing: Typing) -> list[Claim]:
         claims: list[Claim] = []
         for sent_i in mention.sents:
-            trig = [h for h in ctx.hits.get(sent_i, []) if h.group in detect.matcher().triggers]
+            trig = [h for h in ctx.hits.get(sent_i, []) if h.group in detect.matcher().triggers
+                    and not _presupposed(ctx.doc[h.start])]
             if not trig:
                 continue
             span = trig[0].span(ctx.doc)
@@ -262,6 +263,12 @@ class Pipeline:
         return claims, [f for f in figures if f is not None]
 
 
+def _presupposed(tok) -> bool:
+    """'closed after the explosion': an event named in a time adjunct is not reported there."""
+    head = tok.head
+    return head.dep_ == "prep" and head.lower_ in ("after", "before", "since", "following", "until")
+
+
 def _toll_value(toll: counts.Toll) -> str:
     if toll.kind == "unknown":
         return "unknown"
@@ -339,7 +346,8 @@ def find_mentions(ctx: Context) -> list[Mention]:
         triggered = detect.has_trigger(hits)
         has_day = any(t.time_precision == 1 and t.date for t in times)
         if triggered and (detect.is_generic(sent, hits, has_day=has_day)
-                          or detect.is_irrealis(sent, hits) or _ongoing(sent, times)):
+                          or detect.is_irrealis(sent, hits) or _ongoing(sent, times)
+                          or (not times and detect.is_habitual(sent, hits))):
             continue
         background = any(t.is_background for t in times)
         if triggered and (background or focus is None or _new_date(times, focus, ctx, hits)):

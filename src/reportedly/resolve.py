@@ -125,13 +125,18 @@ _ORG_WORDS = ("police", "army", "military", "ministry", "government", "governor"
               "hospital", "health", "red cross", "red crescent", "un ", "united nations")
 
 
-def source_key(name: str) -> str:
-    """Speakers of one organisation count once ('police' and 'a police spokesperson')."""
+def source_key(name: str, kind: str = "") -> str:
+    """Speakers of one side count once: 'police' and 'a police spokesperson'; 'a student union
+    leader' and 'the union leader'; the organisers of a protest and their chairwoman (a party
+    to the event speaks for one side, however many of its people are quoted)."""
     low = f" {name.lower()} "
     for word in _ORG_WORDS:
         if f" {word}" in low:
             return word.strip()
-    return re.sub(r"^(the|a|an|several|some|two|three)\s+", "", name.lower()).strip()
+    if kind == "party":
+        return "party"
+    words = re.findall(r"[a-z]+", low)
+    return words[-1] if words else low.strip()
 
 
 def independent_sources(claims: list[Claim]) -> set[str]:
@@ -139,10 +144,10 @@ def independent_sources(claims: list[Claim]) -> set[str]:
     who only add context); the outlet counts only when it speaks alone."""
     telling = [c for c in claims if c.field in ("event", "fatalities", "actor1")
                and c.stance in FIRM] or claims
-    speakers = {source_key(c.source.name) for c in telling if c.source.kind != "outlet"}
+    speakers = {source_key(c.source.name, c.source.kind) for c in telling if c.source.kind != "outlet"}
     speakers |= {source_key(c.source.via) for c in telling if c.source.via}
     if not speakers:
-        speakers = {source_key(c.source.name) for c in telling}
+        speakers = {source_key(c.source.name, c.source.kind) for c in telling}
     return speakers
 
 
@@ -239,7 +244,11 @@ def _by_type(typing: Typing, a1_name: str | None, a2_names: list[str], by_name: 
         return crowd, state if sub != "Peaceful protest" else None, assoc
     if et == "Riots":
         crowd = resolver.resolve("rioters", country=country)
-        target = next((a for a in (a1, *others) if a and a.kind not in ("rioters", "protesters")), None)
+        candidates = [a for a in (a1, *others) if a and a.kind not in ("rioters", "protesters")]
+        # rioters mostly face the police: a state actor named beside them is the other side
+        target = next((a for a in candidates if a.kind == "state"), None) or next(iter(candidates), None)
+        if sub == "Mob violence":
+            target = next((a for a in candidates if a.kind == "civilians"), None) or target
         if sub == "Mob violence" and target is None:
             target = resolver.resolve("civilians", country=country)
         return crowd, target, None

@@ -33,6 +33,16 @@ SETTINGS: tuple[Setting, ...] = (
 _BY_NAME = {s.name: s for s in SETTINGS}
 
 
+def docs_table() -> str:
+    """The README's settings table, in Markdown, generated from SETTINGS."""
+    home = str(Path.home())
+    rows = ["| setting | environment variable | default | meaning |", "|---|---|---|---|"]
+    for s in SETTINGS:
+        default = str(s.default).replace(home, "~", 1)
+        rows.append(f"| `{s.name}` | `{s.env}` | `{default}` | {s.help} |")
+    return "\n".join(rows)
+
+
 def setting(name: str) -> Any:
     """The value of a setting: its environment variable when set, else its default."""
     s = _BY_NAME[name]

@@ -54,7 +54,7 @@ _DISTANCE_BEFORE = re.compile(r"(?:km|kms|kilomet(?:er|re)s?|miles?|mi|away)\s+f
 # A named place the gazetteer lacks, then the places holding it: "in Gwalo (Paikoro, ",
 # "near Syhnalne, ", "in Ftireh town in ", "in Hesarak area of Rukha district, ".
 _UNKNOWN_BEFORE = re.compile(
-    r"\b(?:in|near|at|of|between|to|around|outside)\s+(?:the\s+)?"
+    r"\b(in|at|of|to|near|between|around|outside)\s+(?:the\s+)?"
     r"[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|\(\w+\)))*"
     r"(?:\s+(?:town|village|villages|city|area|district|township|camp|ward|neighbou?rhood))?"
     r"(?:\s*[(,]\s*|\s+(?:in|of)\s+(?:the\s+)?)"
@@ -153,6 +153,8 @@ def _agrees(t: Toponym, countries: set[str]) -> bool:
 
 
 def _pick(text, places, bounds, i, countries) -> _Pick | None:
+    if not any(_in(t, bounds[i]) for t in places):
+        return _nearest_sentence(text, places, bounds, i)
     for rank in (0, 1):
         for j in _order(i, len(bounds)):
             found = [t for t in places if _in(t, bounds[j]) and _kind(t) == rank]
@@ -163,7 +165,28 @@ def _pick(text, places, bounds, i, countries) -> _Pick | None:
         rel, _, where, name = _relation(text, prominent, [])
         return _Pick(prominent, "region" if rel == "in" else rel, 2, max(where, 2), name)
     country = next((t for t in places if _kind(t) == 2 and _agrees(t, countries)), None)
-    return _Pick(country, "country", 3, 6, country.name or country.text) if country else None
+    return _country_pick(country) if country else None
+
+
+def _nearest_sentence(text, places, bounds, i) -> _Pick | None:
+    """With no place in the trigger sentence, the nearest sentence naming one holds the event.
+
+    Background passages ("Last month it launched a massive airstrike") are told next to the
+    place they concern; a town named sentences away is less likely than a country named in
+    the adjacent sentence. Within that sentence the most specific place wins.
+    """
+    for j in _order(i, len(bounds))[1:]:
+        found = sorted((t for t in places if _in(t, bounds[j]) and _kind(t) <= 2), key=_kind)
+        if found:
+            best = found[0]
+            return _country_pick(best) if _kind(best) == 2 else _make_pick(
+                text, best, places, nearby=True)
+    country = next((t for t in places if _kind(t) == 2), None)
+    return _country_pick(country) if country else None
+
+
+def _country_pick(t: Toponym) -> _Pick:
+    return _Pick(t, "country", 3, 6, t.name or t.text)
 
 
 def _make_pick(text: str, t: Toponym, places: list[Toponym], *, nearby: bool) -> _Pick:
@@ -172,9 +195,11 @@ def _make_pick(text: str, t: Toponym, places: list[Toponym], *, nearby: bool) ->
     rel, geo, where, name = _relation(text, t, after)
     unknown = _UNKNOWN_BEFORE.search(text[max(0, t.start - 80) : t.start])
     if unknown and _kind(t) <= 1:
-        # "in Gwalo (Paikoro, Niger)": Gwalo is unknown, the place holding it is coded; the
-        # named place lies in it, so this is "part of a region" (ACLED 2), not the region.
-        return _Pick(t, "region", 2, 3 if _kind(t) == 0 else 4, name)
+        # "in Gwalo (Paikoro, Niger)": Gwalo is unknown, the place holding it is coded. ACLED's
+        # precision is what the source says of the named place ("in" 1, "near" 2); UCDP's
+        # where_prec says that only the holding district or region is known.
+        geo = 1 if unknown.group(1).lower() in ("in", "at", "of", "to") else 2
+        return _Pick(t, "region", geo, 3 if _kind(t) == 0 else 4, name)
     return _Pick(t, rel, geo, where, name)
 
 

@@ -56,7 +56,7 @@ _BRACKET_AFTER = re.compile(r"\s*\([A-Z][\w'’ -]*[,)]")  # "Natal (Rio Grande 
 # What may stand between a place and the place holding it: brackets, commas, "in", type
 # words and names the gazetteer does not know.
 _GAP = re.compile(
-    rf"(?:[\s,()\-]|(?i:\b(?:in|of|the|and|{_TYPES})\b)|\b{_WORD}\b|\b{_CONNECTOR}\b)*"
+    rf"(?:[\s,()\-]|(?i:\b(?:in|of|the|{_TYPES})\b)|\b{_WORD}\b|\b{_CONNECTOR}\b)*"
 )
 _DISTRICT_KM = 60.0
 _HOLDERS = ("ADM1", "TERR", "PCLI")
@@ -159,7 +159,7 @@ class Geoparser:
         cands = self._candidates(name)
         if not cands:
             return None
-        if strict and _ACRONYM.fullmatch(name) and not _standalone(cands[0]):
+        if strict and _ACRONYM.fullmatch(name) and cands[0].feature_code not in _HOLDERS:
             return None  # "(SNA)", "(URT)": an organisation's initials, not a town's name
         if strict and not cued and key(name) not in (known or ()):
             if not (standalone and _standalone(cands[0])):
@@ -199,7 +199,8 @@ class Geoparser:
                 weights[top.country_code] += 0.5  # an unambiguous place names its country
         for ent in doc.ents:
             if ent.label_ == "NORP" and (iso2 := self.gaz.demonym(ent.text)):
-                weights[iso2] += 0.3  # "Iraqi militias" hints at Iraq without naming a place
+                # "Iraqi militias" hints at Iraq, weakly: "Russian forces" fight in Ukraine.
+                weights[iso2] += 0.15
         if outlet_country and (c := self.gaz.country(outlet_country)):
             weights[c.iso2] += 0.5
         # Scaled by the strongest country, but never above 1 evidence unit: a lone "Russian
