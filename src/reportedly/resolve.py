@@ -17,6 +17,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
+from reportedly import lexicons
 from reportedly.actors import Actor, ActorResolver, inter_code, interaction
 from reportedly.detect import Mention, Typing
 from reportedly.records import Claim, Event, Fatalities, Location, Plover
@@ -97,10 +98,41 @@ def accepted(claims: list[Claim], resolver: ActorResolver | None, country: str |
         if c.source.kind == "party" and c.stance == "asserted":
             out.append(c.value)
         elif resolver is not None and c.source.kind in ("official", "party"):
-            speaker = resolver.resolve(c.source.name, country=country)
+            speaker = speaker_actor(c.source.name, resolver, country)
             if speaker is not None and _same_actor(speaker.name, c.value):
                 out.append(c.value)
     return out
+
+
+def speaker_actor(name: str, resolver: ActorResolver, country: str | None) -> Actor | None:
+    """The actor a speaker speaks for: 'a police spokesperson' -> the police."""
+    roles = lexicons.load("attribution")["speaker_roles"]
+    text = re.sub(r"\s*\([^)]*\)", "", name).strip()
+    actor = resolver.resolve(text, country=country)
+    if actor is not None:
+        return actor
+    low = text.lower()
+    for ministry, force in roles["ministries"].items():
+        if ministry in low:
+            owner = low.split(ministry)[0].replace("'s", "").strip()
+            return resolver.resolve(f"{owner} {force}".strip(), country=country)
+    words = [w for w in re.findall(r"[\w'-]+", low) if w not in roles["strip"]]
+    return resolver.resolve(" ".join(words), country=country) if words else None
+
+
+def confirmed_by_party(claims: list[Claim], actor1: str | None, resolver: ActorResolver | None,
+                       country: str | None) -> bool:
+    """The chosen perpetrator itself tells of the event ('a police spokesperson confirmed the
+    arrests' made by the police)."""
+    if not actor1 or resolver is None or actor1.startswith(GENERIC_PREFIXES):
+        return False
+    for c in claims:
+        if c.field in ("event", "actor1", "fatalities") and c.stance in FIRM and \
+                c.source.kind in ("official", "party"):
+            speaker = speaker_actor(c.source.name, resolver, country)
+            if speaker is not None and _same_actor(speaker.name, actor1):
+                return True
+    return False
 
 
 _PERIOD = re.compile(r"\s*\(\d{4}-(\d{4})?\)")
@@ -112,9 +144,9 @@ def _same_actor(a: str, b: str) -> bool:
 
 
 def grade(claims: list[Claim], *, resolver: ActorResolver | None = None,
-          country: str | None = None) -> str:
+          country: str | None = None, actor1: str | None = None) -> str:
     """confirmed (a party accepted responsibility), contested, fair (2+ sources), weak."""
-    if accepted(claims, resolver, country):
+    if accepted(claims, resolver, country) or confirmed_by_party(claims, actor1, resolver, country):
         return "confirmed"
     if perpetrator_contested(claims) or toll_contested(claims):
         return "contested"
@@ -221,7 +253,7 @@ def resolve_event(
         civilian_targeting="Civilian targeting" if a2 and a2.kind == "civilians" else None,
         location=location,
         fatalities=fat,
-        grade=grade(claims, resolver=resolver, country=country),
+        grade=grade(claims, resolver=resolver, country=country, actor1=a1.name if a1 else None),
         claims=tuple(claims),
         sources=tuple(sources),
         extras={"rule": typing.rule, "date_prec": date_expr.date_prec if date_expr else None},

@@ -183,7 +183,7 @@ def _reporting_verb(token: Token) -> Token | None:
     while node is not None and seen < 40:
         lemma = node.lemma_.lower()
         if node.pos_ in ("VERB", "AUX") and lemma in strong | weak:
-            subs = subject_phrases(node)
+            subs = [s for s in subject_phrases(node) if s[0].lower_ not in ("no", "nobody", "none")]
             if subs and (lemma in strong or any(_names_speaker(s) for s in subs)):
                 return node
         if node.head is node:
@@ -222,8 +222,13 @@ def _trailing_report(sent: Span) -> tuple[list[Span], Token] | None:
         if not commas or v.i - commas[-1] > 16:
             return None
         speaker = sent.doc[commas[-1] + 1 : v.i]
+        content = sent.doc[sent.start : commas[-1]]
         if not len(speaker) or not (speaker_kind(speaker.text) or speaker.ents):
             return None
+        if any(t.text in ("-", "–", "—", "(", ")") for t in speaker[:1]) or not any(
+            t.pos_ in ("VERB", "AUX") for t in content
+        ):
+            return None  # "BOGOTA, Oct 22 (Wire) - X said": a dateline, not a trailing source
         return _split_and(speaker), v
     return None
 
