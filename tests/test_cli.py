@@ -11,9 +11,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from reportedly.cli import main
+from reportedly.cli import _read_documents, main
 from reportedly.export import ACLED_COLUMNS
+from reportedly.records import Document
 
 REPO = Path(__file__).resolve().parents[1]
 CLI = REPO / ".venv" / "bin" / "reportedly"
@@ -169,6 +172,22 @@ def test_cli_bad_jsonl_line_gets_error_record_while_others_run(line, code, recor
     assert f"[{code}]" in records[1]["error"] and records[1]["events"] == []
     assert records[0]["events"] and records[2]["events"]
     assert len(err.strip().splitlines()) == 1 and f"[{code}]" in err and "batch.jsonl" in err
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines=st.lists(st.one_of(st.binary(max_size=80),
+                                st.text(max_size=80).map(str.encode),
+                                st.dictionaries(st.sampled_from(["id", "text", "published"]),
+                                                st.one_of(st.text(max_size=30), st.integers(),
+                                                          st.none()))
+                                .map(lambda d: json.dumps(d).encode())),
+                      max_size=6))
+def test_cli_batch_reader_never_crashes(lines, tmp_path_factory):
+    """Any bytes in a JSONL batch become documents or (id, message) error records, never raise."""
+    path = tmp_path_factory.mktemp("jsonl") / "any.jsonl"
+    path.write_bytes(b"\n".join(line.replace(b"\n", b" ") for line in lines))
+    for item in _read_documents([], str(path), published=None, outlet=None):
+        assert isinstance(item, Document) or (isinstance(item, tuple) and item[1].startswith("[E"))
 
 
 def test_cli_all_jsonl_lines_bad_exits_non_zero(tmp_path, capsys):

@@ -119,9 +119,30 @@ def perpetrator_statements(sent: Span, trigger_tokens: set[int]) -> list[RoleHit
                     ph = _phrase(subj)
                     out.append(RoleHit("actor1", ph.text, ph.start_char, ph.end_char,
                                        rule="was behind"))
+    out += _self_attribution(sent, trigger_tokens)
     if is_unknown_statement(low) and trigger_tokens and _about_perpetrator(low):
         out.append(RoleHit("actor1", "unknown", sent.start_char, sent.end_char, "unknown",
                            rule="perpetrator not known"))
+    return out
+
+
+def _self_attribution(sent: Span, trigger_tokens: set[int]) -> list[RoleHit]:
+    """'The ELN said it was holding two engineers who were abducted': a speaker telling, in
+    the first or third person, of its own act claims it."""
+    out = []
+    for verb in sent:
+        if verb.lemma_.lower() not in REPORTING_LEMMAS or verb.i in trigger_tokens:
+            continue
+        speakers = [c for c in verb.children if c.dep_ == "nsubj"]
+        content = [c for c in verb.children if c.dep_ == "ccomp"]
+        for clause in content:
+            subj = next((c for c in clause.children if c.dep_ in SUBJECT_DEPS), None)
+            if subj is None or subj.lower_ not in ("it", "we", "they"):
+                continue
+            if speakers and any(t.i in trigger_tokens for t in clause.subtree):
+                ph = _phrase(speakers[0])
+                out.append(RoleHit("actor1", ph.text, ph.start_char, ph.end_char, "asserted",
+                                   Source(ph.text, "party"), "speaker tells of its own act"))
     return out
 
 
@@ -144,10 +165,24 @@ def agent_roles(sent: Span, hits: Iterable[CueHit], actor_spans: list[tuple[int,
         span = sent.doc.char_span(start, end, alignment_mode="expand")
         if span is None or not (sent.start <= span.root.i < sent.end):
             continue
-        role = _role_of(span.root, trigger_toks)
+        role = _between(span.root, trigger_toks) or _role_of(span.root, trigger_toks)
         if role:
             out.append(RoleHit(role, text, start, end, rule=f"syntax: {role}"))
     return out
+
+
+def _between(tok: Token, trigger_toks: set[int]) -> str | None:
+    """'fighting between X and Y': X and Y are the two sides, in the order given."""
+    node = tok
+    while node.dep_ in ("compound", "amod") and node.head is not node:
+        node = node.head
+    if node.dep_ == "pobj" and node.head.lower_ == "between" and node.head.head.i in trigger_toks:
+        return "actor1"
+    if node.dep_ == "conj":
+        first = node.head
+        if first.dep_ == "pobj" and first.head.lower_ == "between" and first.head.head.i in trigger_toks:
+            return "actor2"
+    return None
 
 
 def _role_of(tok: Token, trigger_toks: set[int]) -> str | None:

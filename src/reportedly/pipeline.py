@@ -78,11 +78,11 @@ class Pipeline:
             yield from self._batch(buffer)
 
     def _batch(self, batch: list[Document]) -> Iterator[Extraction]:
-        for document, doc in zip(batch, self.nlp.pipe(d.text for d in batch)):
+        for document, doc in zip(batch, self.nlp.pipe(nlp_text(d.text) for d in batch)):
             yield self.extract_doc(document, doc)
 
     def __call__(self, document: Document) -> Extraction:
-        return self.extract_doc(document, self.nlp(document.text))
+        return self.extract_doc(document, self.nlp(nlp_text(document.text)))
 
     def extract_doc(self, document: Document, doc: Doc) -> Extraction:
         ctx = self._context(document, doc)
@@ -263,6 +263,14 @@ class Pipeline:
         return claims, [f for f in figures if f is not None]
 
 
+def nlp_text(text: str) -> str:
+    """The text the parser reads: the dateline blanked out (same length, so every character
+    offset still points into the document), since it names where the reporter filed from and
+    would otherwise be read as the subject of the first sentence."""
+    dl = find_dateline(text)
+    return " " * dl.end + text[dl.end :] if dl else text
+
+
 def _presupposed(tok) -> bool:
     """'closed after the explosion': an event named in a time adjunct is not reported there."""
     head = tok.head
@@ -347,6 +355,7 @@ def find_mentions(ctx: Context) -> list[Mention]:
         has_day = any(t.time_precision == 1 and t.date for t in times)
         if triggered and (detect.is_generic(sent, hits, has_day=has_day)
                           or detect.is_irrealis(sent, hits) or _ongoing(sent, times)
+                          or _since_perfect(sent)
                           or (not times and detect.is_habitual(sent, hits))):
             continue
         background = any(t.is_background for t in times)
@@ -374,6 +383,12 @@ def _ongoing(sent: Span, times: list[timex.TimeExpr]) -> bool:
         return False
     perfect = any(t.dep_ == "aux" and t.lemma_ == "have" for t in sent)
     return perfect or any(t.relation == "since" for t in times)
+
+
+def _since_perfect(sent: Span) -> bool:
+    """'has seized large parts of the territory since it resumed fighting'."""
+    perfect = any(t.dep_ == "aux" and t.lemma_ == "have" for t in sent)
+    return perfect and any(t.lower_ == "since" and t.dep_ in ("mark", "prep") for t in sent)
 
 
 def _statement_time(doc: Doc, expr: timex.TimeExpr) -> bool:

@@ -81,10 +81,11 @@ def perpetrator_contested(claims: list[Claim]) -> bool:
 
 
 def toll_contested(claims: list[Claim]) -> bool:
+    """Independent sides give different tolls (one group's early and later counts do not)."""
     figures: dict[str, set[str]] = {}
     for c in claims:
         if c.field == "fatalities" and c.stance in FIRM and c.value[:1].isdigit():
-            figures.setdefault(c.value, set()).add(c.source.name)
+            figures.setdefault(c.value, set()).add(source_key(c.source.name, c.source.kind))
     return len(figures) >= 2 and len(set().union(*figures.values())) >= 2
 
 
