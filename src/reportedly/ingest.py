@@ -14,20 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from reportedly import lexicons
 from reportedly.errors import E, ReportedlyError
 from reportedly.records import Document
 from reportedly.settings import setting
 
-_ENGLISH = frozenset(
-    "the of and to in a is was were that for on by with as at from said has have had it".split()
-)
-# Function words of the other languages conflict news often comes in (French, Spanish, German,
-# Portuguese, Italian), minus those that are also English words ("a", "in", "die", "do"):
-# English's "a" or "on" alone let a French report pass the English share above.
-_OTHER = frozenset(
-    "le la les de des du et est une dans pour par qui sur avec selon el los las del por una "
-    "según der das und ist mit von auf nicht ein eine não uma il della gli che".split()
-)
+_LANG = lexicons.load("languages")
+_ENGLISH = frozenset(_LANG["english"]["words"])
+_OTHER = frozenset(_LANG["other"]["words"])
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 

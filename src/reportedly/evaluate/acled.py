@@ -121,9 +121,11 @@ def _to_date(value: str) -> date | None:
 
 
 def _fold(value: Any) -> str:
-    """Place names compare without case or accents: gazetteers disagree on both."""
+    """Place names compare without case, accents, hyphens, apostrophes or spaces: gazetteers
+    disagree on all of them ("Deir ez-Zor" / "Deir ez Zor", "Sana'a" / "Sanaa")."""
     text = unicodedata.normalize("NFKD", _text(value))
-    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return "".join(c for c in text if c.isalnum())
 
 
 def read_gold(path: str, *, limit: int | None = None) -> list[GoldRow]:
