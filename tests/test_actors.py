@@ -350,3 +350,55 @@ def test_actors_ruler_patterns_name_groups():
     assert {p["label"] for p in patterns} <= {"ORG", "NORP"}
     assert {"IDF", "SDF", "PKK", "IRGC", "PMF", "ISIS"} <= set(texts)
     assert "SOHR" not in texts
+
+
+# ---- named groups inside longer phrases -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Colombia's National Liberation Army (ELN)", "ELN: National Liberation Army"),
+        ("the ELN's northern front", "ELN: National Liberation Army"),
+        ("the Lakeside Defence Units (LDU)", "LDU: Lakeside Defence Units"),
+        ("the Hill Country Brigades (HCB)", "HCB: Hill Country Brigades"),
+    ],
+)
+def test_actors_named_group_within_longer_phrase(resolver, text, expected):
+    """A known group under an owner, an acronym or as a wing, and an unknown group with its
+    acronym, are named the ACLED way."""
+    actor = resolver.resolve(text, country="Colombia")
+    assert actor is not None and actor.name == expected
+
+
+def test_actors_unknown_acronym_group_defaults_to_political_militia(resolver):
+    """An unknown group's inter code is not told by its name: 3 by the documented default."""
+    actor = resolver.resolve("the Lakeside Defence Units (LDU)", country="Iraq")
+    assert actor is not None and actor.inter == 3 and actor.country == "Iraq"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Elders of the Bari and Mundari communities met the governor on Monday.",
+         {"Bari Communal Militia (South Sudan)", "Mundari Communal Militia (South Sudan)"}),
+        ("Fighters of the Lou and Gawaar clans clashed near the river.",
+         {"Lou Clan Militia (South Sudan)", "Gawaar Clan Militia (South Sudan)"}),
+    ],
+)
+def test_actors_coordinated_names_before_one_head_are_each_an_actor(resolver, nlp, text, names):
+    """'the X and Y communities' names two communal actors, each with the shared head."""
+    found = {m.actor.name for m in resolver.find(nlp(text), country="South Sudan")}
+    assert names <= found
+
+
+def test_actors_unnamed_community_is_no_actor(resolver):
+    """'both communities' names nobody: no Unidentified Communal Militia is made up."""
+    assert resolver.resolve("both communities", country="South Sudan") is None
+
+
+@pytest.mark.parametrize("text", ["rights activists", "activists"])
+def test_actors_activists_are_civilians(resolver, text):
+    """Activists are civilians (inter 7) unless they protest."""
+    actor = resolver.resolve(text, country="Zimbabwe")
+    assert actor is not None and actor.name == "Civilians (Zimbabwe)"

@@ -119,3 +119,57 @@ def test_detect_every_subtype_is_mapped():
     for sub in subs:
         t = detect.typing_for(sub, "test")
         assert t.event_type and t.disorder_type and t.plover_event
+
+
+def _sent_hits(nlp, text):
+    doc = nlp(text)
+    return next(doc.sents), detect.matcher()(doc)
+
+
+@pytest.mark.parametrize(
+    ("text", "tally"),
+    [
+        ("Vigilante killings have claimed at least nine lives in the district this year.", True),
+        ("Bandit raids have displaced thousands in recent months, officials said.", True),
+        ("A mob killed a suspected thief in the district on Monday.", False),
+        ("Last year the militia claimed several lives in the district.", False),
+    ],
+)
+def test_detect_tally_over_a_period_is_no_event(nlp, text, tally):
+    """A count over a period in the present perfect is a running total, not an event."""
+    sent, hits = _sent_hits(nlp, text)
+    assert detect.is_tally(sent, hits) is tally
+
+
+@pytest.mark.parametrize(
+    ("text", "follow_up"),
+    [
+        ("Three men were arrested on Monday in connection with the attack.", True),
+        ("Police detained two suspects over the killing, a spokesman said.", True),
+        ("Police arrested twenty opposition supporters at a rally on Monday.", False),
+    ],
+)
+def test_detect_arrests_for_an_event_told_are_a_follow_up(nlp, text, follow_up):
+    """Arrests of suspects for an event already named ('in connection with the attack')."""
+    sent, hits = _sent_hits(nlp, text)
+    assert detect.is_follow_up(sent, hits) is follow_up
+
+
+def test_detect_banned_protests_are_irrealis(nlp):
+    """A ban on demonstrations tells of no demonstration."""
+    sent, hits = _sent_hits(nlp, "The governor banned all marches in the city centre last month.")
+    assert detect.is_irrealis(sent, hits)
+
+
+def test_detect_past_perfect_in_reported_speech_is_not_generic(nlp):
+    """'confirmed that troops had clashed ... and hundreds of families had fled' is one event."""
+    sent, hits = _sent_hits(nlp, "An official confirmed that soldiers and rebels had clashed near "
+                                 "the bridge on Sunday and said hundreds of families had fled.")
+    assert not detect.is_generic(sent, hits, has_day=True)
+
+
+def test_detect_plover_mode_burning_beats_looting(nlp):
+    """Homes burned and goods looted: the PLOVER mode is destroy (the graver act)."""
+    typing = _typing(nlp, "Soldiers burned dozens of homes and looted grain stores in the village.")
+    assert typing.sub_event_type == "Looting/property destruction"
+    assert typing.plover_mode == "destroy"

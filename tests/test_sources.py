@@ -64,3 +64,12 @@ def test_sources_find_outlet_by_alias(name):
 def test_sources_unknown_statements(text, unknown):
     """Statements that a value is unknown are recognised."""
     assert is_unknown_statement(text) is unknown
+
+
+def test_sources_report_outlet_is_no_relay(nlp):
+    """'told <the report's own outlet>' names no second source: the via is dropped."""
+    text = "The mayor told Harbour Post that the camp was shelled at dawn."
+    a = _attr(nlp, text, "shelled", outlet="Harbour Post")
+    assert [s.via for s in a.sources] == [None]
+    b = _attr(nlp, text, "shelled", outlet="Valley Times")
+    assert [s.via for s in b.sources] == ["Harbour Post"]

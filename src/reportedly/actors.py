@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
 from spacy.matcher import PhraseMatcher
@@ -100,6 +101,15 @@ def _clean(text: str) -> str:
     return phrase.strip()
 
 
+@cache
+def _acronym_pattern(heads: tuple[str, ...]) -> re.Pattern[str]:
+    """'<Capitalised Name ending in an armed-group noun> (<ACRONYM>)'."""
+    alternatives = "|".join(re.escape(h) for h in heads)
+    return re.compile(
+        rf"(?P<name>(?:[A-Z][\w'’-]*\s+){{1,5}}(?:{alternatives}))\s*\((?P<acr>[A-Z][A-Za-z0-9-]{{1,9}})\)"
+    )
+
+
 class _Knowledge:
     """The two lexicons, indexed for lookup."""
 
@@ -115,6 +125,8 @@ class _Knowledge:
         self.units: dict[str, dict[str, Any]] = {}
         self.redirects: list[dict[str, Any]] = []
         self.generics: list[dict[str, Any]] = data["generic"]
+        self.acronym_spec: dict[str, Any] = data["acronym_groups"]
+        self.acronym_heads: tuple[str, ...] = tuple(data["acronym_groups"]["heads"])
         self.protest_verbs = frozenset(data["protest_verbs"])
         self.protest_nouns = frozenset(data["protest_nouns"])
         self.exact: dict[str, _Ref] = {}
@@ -308,6 +320,8 @@ class ActorResolver:
         g = self.k.generics[index]
         if g.get("needs_owner") and owner is None:
             return None
+        if g.get("needs_group") and group is None:
+            return None  # "both communities": no one named
         country = owner or event_country
         if g["template"] in ("military", "police"):
             if country is None:
@@ -368,7 +382,41 @@ class ActorResolver:
         head = self.k.heads.get(phrase.lower())
         if head is not None:
             return self._build(head, alias=phrase, event_country=country, on=on)
-        return self._split(phrase, country=country, on=on)
+        return self._split(phrase, country=country, on=on) or self._named_within(
+            text, country=country, on=on)
+
+    def _named_within(self, text: str, *, country: str | None, on: date | None) -> Actor | None:
+        """A named group inside a longer phrase: "Colombia's National Liberation Army (ELN)"
+        (the acronym, or the name without its owner), "the ELN's eastern front" (a wing of a
+        group is coded as the group)."""
+        inner = re.findall(r"\(([^()]+)\)", text)
+        outer = re.sub(r"\s*\([^()]*\)", "", text).strip()
+        for part in inner:
+            ref = self.k.lookup(_clean(part))
+            if ref is not None and ref.type != "state":
+                return self._build(ref, alias=_clean(part), event_country=country, on=on)
+        owner = re.match(r"^(?:the\s+)?(.+?)['’]s\s+\S", outer, re.IGNORECASE)
+        if owner:
+            ref = self.k.lookup(_clean(owner.group(1)))
+            if ref is not None and ref.type == "group":
+                return self._build(ref, alias=_clean(owner.group(1)), event_country=country, on=on)
+        words = _clean(outer).split()
+        found, _ = self.k.owner_of(words[:1])
+        if found and len(words) > 1:
+            ref = self.k.lookup(" ".join(words[1:]))
+            if ref is not None and ref.type == "group":
+                return self._build(ref, alias=" ".join(words[1:]), event_country=country, on=on)
+        return self._acronym_group(text, country=country)
+
+    def _acronym_group(self, text: str, *, country: str | None) -> Actor | None:
+        """An armed group the lexicon does not know, introduced with its acronym ("the Sinjar
+        Resistance Units (YBS)"): named the ACLED way, "<ACRONYM>: <Full Name>"."""
+        m = _acronym_pattern(self.k.acronym_heads).search(text)
+        if m is None:
+            return None
+        spec = self.k.acronym_spec
+        name = _LEADING.sub("", m.group("name")).strip()
+        return Actor(f"{m.group('acr')}: {name}", spec["inter"], spec["kind"], country, text)
 
     def _split(self, phrase: str, *, country: str | None, on: date | None) -> Actor | None:
         """Read "<prefix> <head>": the longest generic head at the end, the prefix names whom."""
@@ -444,6 +492,11 @@ class ActorResolver:
         self, doc: Doc, *, country: str | None, on: date | None
     ) -> Iterator[ActorMention]:
         exact, lower = self._build_matchers(doc)
+        for m in _acronym_pattern(self.k.acronym_heads).finditer(doc.text):
+            span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+            actor = self.resolve(m.group(0), country=country, on=on) if span is not None else None
+            if span is not None and actor is not None:
+                yield self._mention(span, actor)
         for matcher in (exact, lower):
             for label_id, start, end in matcher(doc):
                 label = doc.vocab.strings[label_id]
@@ -485,8 +538,26 @@ class ActorResolver:
                 # Civilians, workers, students... who rally are protesters.
                 actor = self._protesters(wider, country=country) or actor
             if actor is not None:
-                return [self._mention(wider, actor)]
+                return [self._mention(wider, actor), *self._coordinated(wider, span, label,
+                                                                         country=country, on=on)]
         return []
+
+    def _coordinated(self, wider: Span, head: Span, label: str, *, country: str | None,
+                     on: date | None) -> list[ActorMention]:
+        """'the Hausa and Fulani herders', 'the Apuk and Aguok communities': each name joined
+        before a shared head word is an actor of its own."""
+        doc = wider.doc
+        out: list[ActorMention] = []
+        i = wider.start
+        while label == "HEAD" and i >= 2 and doc[i - 1].lower_ in ("and", ",") and \
+                doc[i - 2].text[:1].isupper() and doc[i - 2].pos_ in ("PROPN", "ADJ"):
+            name = doc[i - 2]
+            actor = self.resolve(f"{name.text} {head.text}", country=country, on=on)
+            if actor is None:
+                break
+            out.append(self._mention(doc[name.i : name.i + 1], actor))
+            i = name.i
+        return out
 
     def _protesting(self, token: Token) -> bool:
         # "hundreds of workers rallied": the subject is the quantity, the people its object.

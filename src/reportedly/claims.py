@@ -95,6 +95,8 @@ def perpetrator_statements(sent: Span, trigger_tokens: set[int]) -> list[RoleHit
                 ph = _phrase(subj)
                 out.append(RoleHit("actor1", ph.text, ph.start_char, ph.end_char, "denied",
                                    Source(ph.text, "party"), "denied involvement"))
+        elif lemma in ("blame", "attribute", "accuse") and _embedded(tok):
+            continue  # "accused the group of trying to blame the army": not the speaker's claim
         elif lemma in ("blame", "attribute") and _blame_preps(tok):
             # "blamed the attack on Y": the parser may hang "on Y" on the verb or on its object
             for prep in _blame_preps(tok):
@@ -146,6 +148,18 @@ def _self_attribution(sent: Span, trigger_tokens: set[int]) -> list[RoleHit]:
     return out
 
 
+# Verbs under which a blame is someone else's move that the speaker rejects or reports:
+# "accused X of trying to blame Y", "denied blaming Y", "rejected attempts to blame Y".
+_EMBEDDING = frozenset({"accuse", "deny", "reject", "dismiss", "try", "attempt", "seek"})
+
+
+def _embedded(tok: Token) -> bool:
+    """A blame verb with no subject of its own, inside a verb that rejects or reports it."""
+    if any(c.dep_ in SUBJECT_DEPS for c in tok.children):
+        return False
+    return any(a.lemma_.lower() in _EMBEDDING for a in list(tok.ancestors)[:4])
+
+
 def _blame_preps(tok: Token) -> list[Token]:
     heads = [tok, *(c for c in tok.children if c.dep_ == "dobj")]
     return [c for h in heads for c in h.children if c.dep_ == "prep" and c.lower_ in ("on", "to")]
@@ -160,14 +174,27 @@ def agent_roles(sent: Span, hits: Iterable[CueHit], actor_spans: list[tuple[int,
                 ) -> list[RoleHit]:
     """Actors placed by syntax: subjects and agents of event verbs act, the others are acted on."""
     trigger_toks = {i for h in hits for i in range(h.start, h.end)}
+    speaking = _speaker_tokens(sent, trigger_toks)
     out: list[RoleHit] = []
     for start, end, text in actor_spans:
         span = sent.doc.char_span(start, end, alignment_mode="expand")
         if span is None or not (sent.start <= span.root.i < sent.end):
             continue
+        if span.root.i in speaking:
+            continue  # "a spokesman for the local militia said": a source, not a party
         role = _between(span.root, trigger_toks) or _role_of(span.root, trigger_toks)
         if role:
             out.append(RoleHit(role, text, start, end, rule=f"syntax: {role}"))
+    return out
+
+
+def _speaker_tokens(sent: Span, trigger_toks: set[int]) -> set[int]:
+    """Tokens in the subject of a reporting verb: the words that name who speaks."""
+    out: set[int] = set()
+    for verb in sent:
+        if verb.lemma_.lower() in REPORTING_LEMMAS and verb.i not in trigger_toks:
+            for subj in (c for c in verb.children if c.dep_ in SUBJECT_DEPS):
+                out.update(t.i for t in subj.subtree)
     return out
 
 
@@ -176,8 +203,13 @@ def _between(tok: Token, trigger_toks: set[int]) -> str | None:
     node = tok
     while node.dep_ in ("compound", "amod") and node.head is not node:
         node = node.head
-    if node.dep_ == "pobj" and node.head.lower_ == "between" and node.head.head.i in trigger_toks:
+    if node.dep_ == "nmod" and _between_obj(node.head, trigger_toks):
+        # "between the army and M23 rebels", parsed as "(army and M23) rebels"
         return "actor1"
+    if _between_obj(node, trigger_toks):
+        coordinated = any(c.dep_ == "nmod" and any(g.dep_ == "cc" for g in c.children)
+                          for c in node.children)
+        return "actor2" if coordinated else "actor1"
     if node.dep_ == "conj":
         first = node.head
         if first.dep_ == "pobj" and first.head.lower_ == "between" and first.head.head.i in trigger_toks:
@@ -185,11 +217,20 @@ def _between(tok: Token, trigger_toks: set[int]) -> str | None:
     return None
 
 
+def _between_obj(node: Token, trigger_toks: set[int]) -> bool:
+    head = node.head
+    return node.dep_ == "pobj" and head.lower_ == "between" and head.head.i in trigger_toks
+
+
 def _role_of(tok: Token, trigger_toks: set[int]) -> str | None:
     """actor1 when the phrase is the subject/agent of an event verb; otherwise actor2."""
     node, dep = tok, tok.dep_
-    while dep in ("conj", "appos", "compound", "amod", "poss") and node.head is not node:
-        node = node.head
+    while node.head is not node and (
+            dep in ("conj", "appos", "compound", "amod", "poss", "nmod")
+            or (dep == "pobj" and node.head.lower_ == "of"
+                and node.head.head.dep_ in SUBJECT_DEPS)):
+        # "leaders of the X community signed": X stands where its members stand
+        node = node.head if dep != "pobj" else node.head.head
         dep = node.dep_
     if dep in SUBJECT_DEPS:
         verb = node.head

@@ -181,13 +181,16 @@ def is_generic(sent: Span, hits: Iterable[CueHit], *, has_day: bool = False) -> 
     groups = {h.group for h in hits}
     triggers = matcher().triggers
     trigger_toks = {i for h in hits if h.group in triggers for i in range(h.start, h.end)}
-    has_perfect = any(_perfect(sent.doc[i]) for i in trigger_toks)
+    perfect_toks = {i for i in trigger_toks if _perfect(sent.doc[i])}
+    has_perfect = bool(perfect_toks)
     for h in hits:
         if h.group != "quantified":
             continue
         counted = [c.i for c in sent.doc[h.end - 1].children if c.dep_ == "pobj"]
         counted += [h.end] if h.end < sent.end else []
-        if has_perfect or any(i in trigger_toks for i in counted):
+        # "have killed tens of thousands" (the count bears on the perfect event verb), not
+        # "have clashed ..., and hundreds of families fled" (a count elsewhere in the sentence)
+        if _bears_on(sent.doc[h.start], perfect_toks) or any(i in trigger_toks for i in counted):
             return True  # "hundreds of airstrikes", "have killed tens of thousands"
     generic = [h for h in hits if h.group == "generic" and _bears_on(sent.doc[h.start], trigger_toks)]
     if not generic:
@@ -210,14 +213,49 @@ def _bears_on(tok: Token, trigger_toks: set[int]) -> bool:
 
 
 def _perfect(tok: Token) -> bool:
-    """The clause of a token is in the perfect ('have killed', 'has been shelled')."""
+    """The clause of a token is in the present perfect ('have killed', 'has been shelled').
+
+    The past perfect is not: 'said troops had clashed on Saturday' is reported speech
+    shifted back a tense, and tells of one past event."""
     node = tok
     for _ in range(3):
         if node.pos_ in ("VERB", "AUX"):
-            return any(c.dep_ in ("aux", "auxpass") and c.lemma_ == "have" for c in node.children)
+            return any(c.dep_ in ("aux", "auxpass") and c.lemma_ == "have" and c.tag_ != "VBD"
+                       for c in node.children)
         if node.head is node:
             return False
         node = node.head
+    return False
+
+
+def is_tally(sent: Span, hits: Iterable[CueHit]) -> bool:
+    """A count over a period in the present perfect ('has claimed several lives this year'):
+    a running total, neither an event nor a detail of the event in focus."""
+    return any(h.group == "tally" and _perfect(sent.doc[h.start]) for h in hits)
+
+
+# Prepositions that tie a follow-up act to an event named before ("in connection with the
+# killing", "over the attack", "for the bombing").
+_FOLLOW_UP_PREPS = {"with", "over", "for", "after", "following"}
+_DEFINITE = {"the", "this", "that", "its", "their"}
+
+
+def is_follow_up(sent: Span, hits: Iterable[CueHit]) -> bool:
+    """Arrests of suspects for an event already told ('two men were arrested in connection
+    with the killing'): police work that follows the event, not a new event (ACLED codes
+    arrests as Strategic developments only when they are the news)."""
+    hits = list(hits)
+    triggers = matcher().triggers
+    if not any(h.group == "arrest" for h in hits):
+        return False
+    for h in hits:
+        if h.group not in triggers or h.group == "arrest":
+            continue
+        tok = sent.doc[h.end - 1]
+        definite = any(c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE for c in tok.children)
+        tied = tok.dep_ == "pobj" and tok.head.lower_ in _FOLLOW_UP_PREPS
+        if definite and tied and tok.pos_ == "NOUN":
+            return True
     return False
 
 
@@ -234,6 +272,8 @@ def is_habitual(sent: Span, hits: Iterable[CueHit]) -> bool:
 _MODAL = {"will", "would", "could", "may", "might", "shall", "should", "wo"}
 _INTENT = {"plan", "threaten", "vow", "call", "intend", "promise", "urge", "warn", "demand",
            "seek", "want", "hope", "prepare", "expect"}
+# "banned all street demonstrations": the act named is prevented, not told of
+_PREVENTED = {"ban", "prohibit", "forbid", "outlaw", "cancel", "postpone"}
 
 
 def is_irrealis(sent: Span, hits: Iterable[CueHit]) -> bool:
@@ -247,7 +287,7 @@ def _irrealis_token(tok: Token) -> bool:
     for _ in range(4):
         if any(c.dep_ == "aux" and c.lower_ in _MODAL for c in node.children):
             return True
-        if node.lemma_.lower() in _INTENT and node.i != tok.i:
+        if node.lemma_.lower() in _INTENT | _PREVENTED and node.i != tok.i:
             return True
         if node.head is node or node.dep_ in ("ROOT", "ccomp"):
             break

@@ -188,6 +188,7 @@ class Pipeline:
                       family: frozenset[str], on: date | None
                       ) -> tuple[list[Claim], list[tuple[str, Actor]]]:
         found = self.actors.find(ctx.doc, country=country, on=on)
+        known = {(m.start, m.end): m.actor for m in found}
         claims: list[Claim] = []
         roles: list[tuple[str, Actor]] = []
         for sent_i in mention.sents:
@@ -204,7 +205,11 @@ class Pipeline:
                 role_hits += [r for r in agent_roles(sent, hits, in_sent + _pronoun_subjects(sent, antecedents))
                               if (r.start, r.end) not in claimed]
             for rh in role_hits:
-                actor = self._actor_value(rh, country, on, typing_air=_has(hits, "air", "strike_bare"))
+                # the actor found at that very span ("Apuk" in "the Apuk and Aguok
+                # communities" is named by the shared head word, not by its own text)
+                actor = known.get((rh.start, rh.end)) if rh.stance != "unknown" else None
+                actor = actor or self._actor_value(rh, country, on,
+                                                   typing_air=_has(hits, "air", "strike_bare"))
                 if actor is None:
                     continue
                 roles.append((rh.field, actor))
@@ -220,6 +225,11 @@ class Pipeline:
 
     def _date(self, ctx: Context, mention: Mention) -> timex.TimeExpr | None:
         exprs = [e for i in mention.sents for e in ctx.times.get(i, [])]
+        lead = [e for e in ctx.times.get(mention.lead, []) if e.date and not e.is_background]
+        if mention.role == "main" and lead:
+            # the lead sentence tells the news with its date; a later day in the story
+            # ("appeared in court on Thursday") belongs to what followed
+            exprs = lead
         if mention.role == "main" and not any(e.date and not e.is_background for e in exprs):
             exprs += [e for i in mention.sents for e in ctx.statement_times.get(i, [])]
         if mention.role == "main":
@@ -351,6 +361,8 @@ def find_mentions(ctx: Context) -> list[Mention]:
     for i, sent in enumerate(ctx.sents):
         hits = ctx.hits.get(i, [])
         times = ctx.times.get(i, [])
+        if detect.is_tally(sent, hits):
+            continue  # "has claimed several lives this year": a running total
         triggered = detect.has_trigger(hits)
         has_day = any(t.time_precision == 1 and t.date for t in times)
         if triggered and (detect.is_generic(sent, hits, has_day=has_day)
@@ -359,6 +371,8 @@ def find_mentions(ctx: Context) -> list[Mention]:
                           or (not times and detect.is_habitual(sent, hits))):
             continue
         background = any(t.is_background for t in times)
+        if triggered and main is not None and not background and detect.is_follow_up(sent, hits):
+            continue  # "arrested in connection with the killing": follows the news
         if triggered and (background or focus is None or _new_date(times, focus, ctx, hits)):
             focus = Mention("background" if background else "main", [i], i, list(hits))
             mentions.append(focus)

@@ -57,14 +57,19 @@ def _values_by_source(claims: list[Claim], field: str) -> OrderedDict[str, set[s
 
 
 def _ranked(claims: list[Claim], field: str) -> list[str]:
-    """Values of a field, firm ones first, then by number of distinct sources."""
+    """Values of a field, firm ones first, named before unidentified ones (a named group is
+    the more specific telling of 'an armed group'), then by number of distinct sources."""
     firm = _values_by_source(claims, field)
-    ranked = sorted(firm, key=lambda v: -len(firm[v]))
+    ranked = sorted(firm, key=lambda v: (v.startswith("Unidentified"), -len(firm[v])))
     rest = [c.value for c in claims if c.field == field and c.stance not in ("denied", "unknown")]
     return ranked + [v for v in dict.fromkeys(rest) if v not in firm]
 
 
 GENERIC_PREFIXES = ("Unidentified", "Civilians", "Protesters", "Rioters")
+
+# ACLED: people arrested, and homes burned or looted, with no group named are Civilians
+# (actor2) of the event country.
+CIVILIAN_OBJECT_SUBTYPES = frozenset({"Arrests", "Looting/property destruction"})
 
 
 def perpetrator_contested(claims: list[Claim]) -> bool:
@@ -124,7 +129,8 @@ def speaker_actor(name: str, resolver: ActorResolver, country: str | None) -> Ac
 def confirmed_by_party(claims: list[Claim], actor1: str | None, resolver: ActorResolver | None,
                        country: str | None) -> bool:
     """The chosen perpetrator itself tells of the event ('a police spokesperson confirmed the
-    arrests' made by the police)."""
+    arrests' made by the police). ``country`` is best the perpetrator's own: an unqualified
+    'police spokesperson' speaks for the police the story is about."""
     if not actor1 or resolver is None or actor1.startswith(GENERIC_PREFIXES):
         return False
     for c in claims:
@@ -145,9 +151,11 @@ def _same_actor(a: str, b: str) -> bool:
 
 
 def grade(claims: list[Claim], *, resolver: ActorResolver | None = None,
-          country: str | None = None, actor1: str | None = None) -> str:
+          country: str | None = None, actor1: str | None = None,
+          actor1_country: str | None = None) -> str:
     """confirmed (a party accepted responsibility), contested, fair (2+ sources), weak."""
-    if accepted(claims, resolver, country) or confirmed_by_party(claims, actor1, resolver, country):
+    if accepted(claims, resolver, country) or confirmed_by_party(
+            claims, actor1, resolver, actor1_country or country):
         return "confirmed"
     if perpetrator_contested(claims) or toll_contested(claims):
         return "contested"
@@ -227,7 +235,14 @@ def resolve_event(
     confirmed = accepted(claims, resolver, country)
     a1_name = choose_actor1(claims, policy, unknown.name, confirmed=confirmed)
     a2_names = _ranked(claims, "actor2")
+    if typing.sub_event_type == "Agreement":
+        # co-signers are both told as the subject ("X and Y signed"): the second is actor2
+        a2_names = [v for v in _ranked(claims, "actor1") if v != a1_name
+                    and not v.startswith(GENERIC_PREFIXES)] + a2_names
     a1, a2, assoc1 = _by_type(typing, a1_name, a2_names, by_name, country, resolver, unknown)
+    if a2 is None and typing.sub_event_type in CIVILIAN_OBJECT_SUBTYPES and \
+            "civilian_target" in mention.groups(lead_only=True):
+        a2 = resolver.resolve("civilians", country=country)
     inter1 = inter_code(a1, event_country=country) if a1 else None
     inter2 = inter_code(a2, event_country=country) if a2 else None
     when, precision = _when(date_expr, published, mention.role)
@@ -254,7 +269,8 @@ def resolve_event(
         civilian_targeting="Civilian targeting" if a2 and a2.kind == "civilians" else None,
         location=location,
         fatalities=fat,
-        grade=grade(claims, resolver=resolver, country=country, actor1=a1.name if a1 else None),
+        grade=grade(claims, resolver=resolver, country=country, actor1=a1.name if a1 else None,
+                    actor1_country=a1.country if a1 else None),
         claims=tuple(claims),
         sources=tuple(sources),
         extras={"rule": typing.rule, "date_prec": date_expr.date_prec if date_expr else None},
@@ -290,6 +306,9 @@ def _by_type(typing: Typing, a1_name: str | None, a2_names: list[str], by_name: 
         if a1 is None or a1.kind == "civilians":
             a1 = next((a for a in others if a.kind != "civilians"), None) or unknown
         return a1, civ, None
+    if et == "Battles":
+        # a battle is between armed, organised sides; civilians caught in it are not a side
+        a2 = next((a for a in others if a.kind != "civilians"), None)
     if a1 is None and et in ("Battles", "Explosions/Remote violence"):
         a1 = unknown
     if a2 is not None and a1 is not None and a2.name == a1.name:

@@ -289,6 +289,8 @@ def attribute(
     if verb is not None:
         base = _attr()["reporting_verbs"]["verbs"][verb.lemma_.lower()]
         via = _via(verb)
+        if via is not None and via == outlet_source(outlet).name:
+            via = None  # "told <outlet>" in that outlet's own report: no relay, no second source
         sources = tuple(
             Source(
                 canonical_source_name(_resolve_possessive(s, previous)),

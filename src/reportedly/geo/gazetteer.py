@@ -34,7 +34,9 @@ _KIND_WEIGHT = {
 }
 _PRIMARY_BONUS = 1.0  # the name is the place's main name, not one of its alternates
 _UNKNOWN_REGION_POP = 1_000_000
-_VARIANT_PENALTY = 0.7  # matched only once an article or admin suffix was dropped
+_VARIANT_PENALTY = 0.7
+_FUZZY_MIN_LEN = 5  # shorter names have too many close neighbours
+_FUZZY_CUTOFF = 85.0  # rapidfuzz ratio: one letter in ten may differ  # matched only once an article or admin suffix was dropped
 
 
 @dataclass(frozen=True)
@@ -244,6 +246,59 @@ class Gazetteer:
             score = prior(fcode, fields[7], primary=bool(is_primary), variant=variant or via)
             out.append(Candidate(*fields, score))
         return tuple(out)
+
+    def fuzzy(
+        self, name: str, *, country_code: str, admin1: str, limit: int = 3
+    ) -> list[Candidate]:
+        """Places of one admin1 region whose names are close spellings of ``name``.
+
+        For villages news copy spells differently from GeoNames ("Buuloburde" / "Buulobarde")
+        once the enclosing region is known; outside a region fuzzy matching finds junk.
+        """
+        k = key(name or "")
+        if len(k) < _FUZZY_MIN_LEN or not country_code or not admin1:
+            return []
+        from rapidfuzz import fuzz, process
+
+        names = self._region_names(country_code.upper(), admin1)
+        found = process.extract(k, list(names), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF,
+                                limit=limit)
+        out: list[Candidate] = []
+        for match, score, _ in found:
+            for cand in names[match]:
+                out.append(replace(cand, score=cand.score + (score - 100) / 10))
+        out.sort(key=lambda c: (-c.score, -c.population))
+        return out[:limit]
+
+    def region_seat(self, country_code: str, admin1: str) -> Candidate | None:
+        """The town a region-level event is coded to: ACLED's provincial capital.
+
+        Without capital flags in the data, the town named like the region ("Odesa" for the
+        Odesa region) stands for it, else the region's most populous town.
+        """
+        if not country_code or not admin1:
+            return None
+        towns = [c for cands in self._region_names(country_code.upper(), admin1).values()
+                 for c in cands]
+        if not towns:
+            return None
+        named = [c for c in towns if key(c.name) == key(admin1)]
+        return max(named or towns, key=lambda c: c.population)
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one gazetteer per process, the cache lives with it
+    def _region_names(self, cc: str, admin1: str) -> dict[str, tuple[Candidate, ...]]:
+        query = (
+            "SELECT p.geonameid, p.name, p.lat, p.lon, p.cc, p.admin1, p.fcode, p.population, "
+            "n.is_primary, n.key FROM places p JOIN names n USING (pid) "
+            "WHERE p.cc = ? AND p.admin1 = ? AND p.kind = 'city' AND n.variant = 0"
+        )
+        with self._db_lock:
+            rows = self._con.execute(query, (cc, admin1)).fetchall()
+        out: dict[str, list[Candidate]] = {}
+        for *fields, is_primary, k in rows:
+            score = prior(fields[6], fields[7], primary=bool(is_primary), variant=0)
+            out.setdefault(k, []).append(Candidate(*fields, score))
+        return {k: tuple(v) for k, v in out.items()}
 
     def place_of(self, geonameid: int) -> Candidate | None:
         with self._db_lock:

@@ -43,7 +43,19 @@ _OUTSKIRTS = re.compile(
 _BETWEEN = re.compile(r"\bbetween\s+" + _PLACE_WORDS + r"$", re.IGNORECASE)
 _PART_OF = re.compile(
     r"\b(?:the\s+)?([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)*)\s+(?:district|neighbou?rhood|quarter|"
-    r"area|camp)\s+of\s+(?:the\s+(?:city|town)\s+of\s+)?$"
+    r"suburb|area|camp|township)\s+of\s+(?:the\s+(?:city|town)\s+of\s+)?$"
+)
+# "a road north of Sinjar": somewhere near the place, not in it (ACLED geo_precision 2).
+_SIDE_OF = re.compile(r"\b" + _DIRECTION + r"\s+of\s+" + _PLACE_WORDS + r"$", re.IGNORECASE)
+# Unnamed places inside a named area ("several villages in Bokkos", "Bokkos local government
+# area"): the area is known, not the spot (ACLED geo_precision 2).
+_INSIDE_BEFORE = re.compile(
+    r"\b(?:villages|communities|settlements|hamlets|localities|areas|parts)\s+(?:in|of|across|"
+    r"around)\s+(?:the\s+)?$", re.IGNORECASE
+)
+_AREA_AFTER = re.compile(
+    r"\s+(?:local\s+government\s+area|LGA|district|county|territory|sub-?district|"
+    r"municipality|tehsil|department)\b"
 )
 _ORIGIN = re.compile(
     r"\b(?:from|out\s+of|fled|left|departed)\s+(?:the\s+)?(?:(?:city|town|country)\s+of\s+)?$",
@@ -95,17 +107,19 @@ def _relation(text: str, t: Toponym, after: list[Toponym]) -> tuple[str, int, in
         km = float(m.group(1).replace(",", "."))
         km *= 1.609 if m.group(2).lower().startswith("mi") else 1.0
         return "offset", 2, 2 if km <= 25 else 3, name
+    if m := _PART_OF.search(before):  # before "outskirts": "the X suburb of Y" is in Y
+        return "in", 1, 1, f"{name} - {m.group(1)}"
     if _OUTSKIRTS.search(before):
         return "outskirts", 2, 2, name
-    if _NEAR.search(before):
+    if _NEAR.search(before) or _SIDE_OF.search(before):
         return "near", 2, 2, name
     if _BETWEEN.search(before):
         return "between", 2, 2 if after else 5, name
-    if m := _PART_OF.search(before):
-        return "in", 1, 1, f"{name} - {m.group(1)}"
     if _kind(t) == 1:
         where = 5 if t.feature_code == "RGN" else 4
         return "region", 3, where, name
+    if _kind(t) == 0 and (_INSIDE_BEFORE.search(before) or _AREA_AFTER.match(text, t.end)):
+        return "region", 2, 3, name
     return "in", 1, 1, name
 
 
@@ -155,12 +169,14 @@ def _agrees(t: Toponym, countries: set[str]) -> bool:
 def _pick(text, places, bounds, i, countries) -> _Pick | None:
     if not any(_in(t, bounds[i]) for t in places):
         return _nearest_sentence(text, places, bounds, i)
-    for rank in (0, 1):
-        for j in _order(i, len(bounds)):
-            found = [t for t in places if _in(t, bounds[j]) and _kind(t) == rank]
-            found = [t for t in found if _agrees(t, countries)]
-            if found:
-                return _make_pick(text, found[0], places, nearby=j != i)
+    # The trigger sentence's own town, then its own region ("in Marib governorate"), then
+    # towns and regions of the sentences around it.
+    order = _order(i, len(bounds))
+    for j, rank in [(i, 0), (i, 1)] + [(j, r) for r in (0, 1) for j in order[1:]]:
+        found = [t for t in places if _in(t, bounds[j]) and _kind(t) == rank]
+        found = [t for t in found if _agrees(t, countries)]
+        if found:
+            return _make_pick(text, found[0], places, nearby=j != i)
     if prominent := _prominent(places, countries):
         rel, _, where, name = _relation(text, prominent, [])
         return _Pick(prominent, "region" if rel == "in" else rel, 2, max(where, 2), name)
@@ -225,8 +241,13 @@ def _location(gaz: Gazetteer, pick: _Pick) -> Location:
             admin1=cap.admin1 if cap else None, geo_precision=3, where_prec=6,
             relation="country",
         )
+    lat, lon = t.lat, t.lon
+    if pick.relation == "region" and t.feature_code == "ADM1":
+        # ACLED codes a region-level event to the region's capital (geo_precision 3)
+        seat = gaz.region_seat(t.country_code or "", t.admin1 or "")
+        lat, lon = (seat.lat, seat.lon) if seat else (lat, lon)
     return Location(
-        name=pick.name, geonameid=t.geonameid, lat=t.lat, lon=t.lon,
+        name=pick.name, geonameid=t.geonameid, lat=lat, lon=lon,
         country=country.name if country else None, country_code=t.country_code,
         admin1=t.admin1, geo_precision=pick.geo_precision, where_prec=pick.where_prec,
         relation=pick.relation,

@@ -31,7 +31,9 @@ _CUE = re.compile(
     r"(?:\b(?:in|near|outside|between|outskirts of|province of|town of)\s+(?:the\s+)?"
     r"|\b(?:city|town|village|district|province|governorate|region|enclave|suburb|outskirts|"
     r"neighbou?rhood|area|camp|state|county|capital)\s+of\s+"
-    r"|\b(?:km|kms|kilomet(?:er|re)s?|miles?)\s+(?:[a-z-]+\s+)?(?:of|from)\s+(?:the\s+)?)$",
+    r"|\b(?:state|regional|provincial|district|county|national)\s+capital,?\s+"
+    r"|\b(?:km|kms|kilomet(?:er|re)s?|miles?)\s+(?:[a-z-]+\s+)?(?:of|from)\s+(?:the\s+)?"
+    r"|\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+(?:the\s+)?)$",
     re.IGNORECASE,
 )
 _WORD = r"(?:(?:al|el|ad|ar|as|at|az|an|ash)-)?[A-Z](?:[\w'’]|\.(?=\w))*(?:-[\w'’]+)*"
@@ -39,7 +41,8 @@ _CONNECTOR = r"(?:de|do|da|dos|das|del|della|di|du|des|la|le|los|las|el|al|ez|es
 _RUN = re.compile(rf"{_WORD}(?:[ \t]+(?:{_CONNECTOR}[ \t]+)*{_WORD})*")
 _SPLIT = re.compile(r"\s*[(),;\"“”]\s*|\s+-\s+")
 _TYPES = (r"city|town|village|villages|district|province|region|state|governorate|municipality|"
-          r"county|LGA|township|camp|neighbou?rhood|commune|department|division|sub-?district|"
+          r"county|LGA|township|camp|neighbou?rhood|suburb|quarter|commune|department|division|"
+          r"sub-?district|"
           r"oblast|raion|locality|settlement|hamlet|countryside|prefecture|tehsil|zone")
 _TYPE_AFTER = re.compile(rf"\s+(?:{_TYPES})\b")
 _TYPE_TAIL = re.compile(r"\s+(?:City|Town|Village|District|Municipality)$")
@@ -52,11 +55,36 @@ _FACILITY_AFTER = re.compile(
 # Inside a bracket opened right after a word: "Gwalo (Paikoro, Niger)", "Natal (Rio Grande...".
 _IN_BRACKET = re.compile(r"[\w.'’]\s*\((?:[^()]{0,60},\s*)?$")
 _SUBPART_AFTER = re.compile(r"\s+-\s+[A-Z]")  # ACLED's "City - District"
-_BRACKET_AFTER = re.compile(r"\s*\([A-Z][\w'’ -]*[,)]")  # "Natal (Rio Grande do Norte)"
+# "Natal (Rio Grande do Norte)"; a bracket of capitals only ("(CCC)") is an abbreviation.
+_BRACKET_AFTER = re.compile(r"\s*\([A-Z][\w'’ -]*[a-z][\w'’ -]*[,)]")
 # What may stand between a place and the place holding it: brackets, commas, "in", type
 # words and names the gazetteer does not know.
+_POSITION = (r"central|north|south|east|west|northern|southern|eastern|western|northeastern|"
+             r"northwestern|southeastern|southwestern|restive|remote|rural")
 _GAP = re.compile(
-    rf"(?:[\s,()\-]|(?i:\b(?:in|of|the|{_TYPES})\b)|\b{_WORD}\b|\b{_CONNECTOR}\b)*"
+    rf"(?:[\s,()\-]|(?i:\b(?:in|of|the|{_TYPES}|{_POSITION})\b)|\b{_WORD}\b|\b{_CONNECTOR}\b)*"
+)
+# A type word next to a name says which kind of place it is: "Mbale city", "the city of
+# Kherson" are towns; "the Odesa region", "Plateau state" are first-order regions.
+_TOWN_AFTER = re.compile(r"\s+(?:city|town|village)\b", re.IGNORECASE)
+_TOWN_BEFORE = re.compile(r"\b(?:city|town|village)\s+of\s+(?:the\s+)?$", re.IGNORECASE)
+_REGION_AFTER = re.compile(r"\s+(?:region|province|state|governorate|oblast)\b", re.IGNORECASE)
+_REGION_BEFORE = re.compile(
+    r"\b(?:region|province|state|governorate|oblast)\s+of\s+(?:the\s+)?$", re.IGNORECASE
+)
+_KIND_HINT = 3.0  # bonus for a reading of the kind a type word names
+# Bare compass and position words name no place of their own ("further north and west",
+# "its Western allies"); with a type word ("Western Province") they do.
+_COMPASS = frozenset(
+    "north south east west northern southern eastern western central northeast northwest "
+    "southeast southwest northeastern northwestern southeastern southwestern middle upper "
+    "lower far".split()
+)
+_NEXT_WORD = re.compile(r"\s*([A-Za-z]+)")
+_PART_GAP = re.compile(
+    r"\s+(?:district|suburb|neighbou?rhood|quarter|area|camp|township)\s+of\s+(?:the\s+)?"
+    r"(?:(?:city|town)\s+of\s+)?",
+    re.IGNORECASE,
 )
 _DISTRICT_KM = 60.0
 _HOLDERS = ("ADM1", "TERR", "PCLI")
@@ -76,6 +104,7 @@ class _Mention:
     cands: list[Candidate]
     cued: bool = False
     bonus: dict[int, float] = field(default_factory=dict)
+    kind: str | None = None  # "town" or "region" where a type word says so
     best: Candidate | None = None
 
 
@@ -101,7 +130,8 @@ class Geoparser:
         context = self._country_context(doc, mentions, outlet_country)
         groups = self._containment(doc.text, mentions)
         self._resolve(mentions, context)
-        _drop_outside(mentions, groups)
+        _drop_outside(doc.text, mentions, groups)
+        mentions = self._fuzzy_villages(doc.text, mentions)
         return [_toponym(m) for m in mentions if m.best is not None]
 
     # --- recognition -------------------------------------------------------------------------
@@ -116,7 +146,11 @@ class Geoparser:
                 taken.append((m.start, m.end))
 
         runs = _name_runs(doc.text)
+        # Names inside a person's or an organisation's name ("Citizens Coalition for Change")
+        # are places only with a cue of their own.
         persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
+        orgs = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORG"]
+        dates = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NUMERIC]
         for ent in doc.ents:
             if ent.label_ == "NORP" and self.gaz.demonym(ent.text):
                 accept(self._demonym_place(ent))
@@ -130,10 +164,15 @@ class Geoparser:
                         m = self._mention(doc.text, *longer[0], strict=False, standalone=True)
                     accept(m or self._mention(doc.text, a, b, strict=False, standalone=True))
         # One sense per discourse: a name taken as a place once is a place throughout.
-        known = {key(m.text) for m in out}
-        for a, b in runs:
-            person = any(pa <= a and b <= pb for pa, pb in persons)
-            accept(self._mention(doc.text, a, b, strict=True, standalone=not person, known=known))
+        for _ in range(2):  # the second pass knows the names the first took as places
+            known = {key(m.text) for m in out}
+            for a, b in runs:
+                if any(da < b and a < db for da, db in dates):
+                    continue  # "between May 30 and 31": a date, not a place
+                person = any(pa <= a and b <= pb for pa, pb in persons) or any(
+                    oa <= a and b <= ob and b - a < ob - oa for oa, ob in orgs)
+                accept(self._mention(doc.text, a, b, strict=True, standalone=not person,
+                                     known=known))
         return sorted(out, key=lambda m: m.start)
 
     def _mention(
@@ -155,6 +194,10 @@ class Geoparser:
         end = start + len(name)
         if _FACILITY_AFTER.match(text, end):
             return None  # "Colombo square", "Kabul airport road": a site named after a place
+        if name.lower() in _COMPASS and not _TYPE_AFTER.match(text, end):
+            return None
+        if self.gaz.demonym(name) and not _place_noun_after(text, end):
+            return None  # "Somali government troops": people of a country, not a region
         cued = _cued(text, start, end)
         cands = self._candidates(name)
         if not cands:
@@ -164,7 +207,7 @@ class Geoparser:
         if strict and not cued and key(name) not in (known or ()):
             if not (standalone and _standalone(cands[0])):
                 return None
-        return _Mention(start, end, name, cands, cued)
+        return _Mention(start, end, name, cands, cued, kind=_kind_hint(text, start, end))
 
     def _candidates(self, name: str) -> list[Candidate]:
         cands = self.gaz.candidates(name, limit=25)
@@ -183,6 +226,32 @@ class Geoparser:
             return None
         cand = Candidate(None, country.name, country.lat, country.lon, iso2, None, "PCLI", 0, 9.0)
         return _Mention(ent.start_char, ent.end_char, ent.text, [cand])
+
+    def _fuzzy_villages(self, text: str, mentions: list[_Mention]) -> list[_Mention]:
+        """Cued names the gazetteer lacks, looked up fuzzily inside the region that holds them.
+
+        "the town of Buuloburde in the Hiraan region": no exact entry, but the region is
+        known, and among its places "Buulobarde" is one letter away.
+        """
+        resolved = [m for m in mentions if m.best is not None]
+        added = []
+        for a, b in _name_runs(text):
+            if any(m.start < b and a < m.end for m in resolved) or not _cued(text, a, b):
+                continue
+            holder = _holder(text, b, resolved)
+            if holder is None or holder.best is None or not holder.best.admin1:
+                continue
+            name = _POSSESSIVE.sub("", _LEADING_THE.sub("", text[a:b])).strip()
+            cands = self.gaz.fuzzy(name, country_code=holder.best.country_code or "",
+                                   admin1=holder.best.admin1)
+            if cands:
+                start = a + text[a:b].find(name)
+                added.append(_Mention(start, start + len(name), name, cands, True,
+                                      best=cands[0]))
+        if not added:
+            return mentions
+        kept = [m for m in mentions if not any(m.start < x.end and x.start < m.end for x in added)]
+        return sorted(kept + added, key=lambda m: m.start)
 
     # --- resolution --------------------------------------------------------------------------
 
@@ -240,7 +309,30 @@ class Geoparser:
     def _score(m: _Mention, ic: tuple[int, Candidate], context: dict[str, float]) -> float:
         i, c = ic
         bonus = _COUNTRY_CONTEXT * context.get(c.country_code or "", 0.0)
+        if m.kind and m.kind == _reading_kind(c):
+            bonus += _KIND_HINT
         return c.score + bonus + m.bonus.get(i, 0.0)
+
+
+def _kind_hint(text: str, start: int, end: int) -> str | None:
+    """The kind of place a type word next to the name gives it, if any."""
+    before = text[max(0, start - 40) : start]
+    if _TOWN_AFTER.match(text, end) or _TOWN_BEFORE.search(before):
+        return "town"
+    if _REGION_AFTER.match(text, end) or _REGION_BEFORE.search(before):
+        return "region"
+    return None
+
+
+def _reading_kind(c: Candidate) -> str | None:
+    if c.feature_code.startswith("PP"):
+        return "town"
+    return "region" if c.feature_code in ("ADM1", "TERR") else None
+
+
+def _place_noun_after(text: str, end: int) -> bool:
+    m = _NEXT_WORD.match(text, end)
+    return bool(m) and m.group(1).lower() in place_nouns()
 
 
 def _contains(outer: Candidate, inner: Candidate) -> bool:
@@ -258,7 +350,16 @@ def _contains(outer: Candidate, inner: Candidate) -> bool:
     return False
 
 
-def _drop_outside(mentions: list[_Mention], groups: dict[int, list[_Mention]]) -> None:
+def _part_of_town(text: str, a: _Mention, b: _Mention) -> bool:
+    """"X district of Y", "X suburb of Y": X is a part of the town Y."""
+    gap = text[a.end : b.start]
+    return b.best is not None and b.best.feature_code.startswith("PP") and bool(
+        _PART_GAP.fullmatch(gap))
+
+
+def _drop_outside(
+    text: str, mentions: list[_Mention], groups: dict[int, list[_Mention]]
+) -> None:
     """Unresolve X in "X (Y, Z)" when no reading of X lies in the region Y or Z names.
 
     Such an X is a village the gazetteer lacks that shares its name with a place elsewhere
@@ -267,7 +368,7 @@ def _drop_outside(mentions: list[_Mention], groups: dict[int, list[_Mention]]) -
     """
     for n, a in enumerate(mentions):
         outer = [b.best for b in groups.get(n, ()) if b.best is not None and
-                 b.best.feature_code in _HOLDERS]
+                 (b.best.feature_code in _HOLDERS or _part_of_town(text, a, b))]
         if a.best is None or not outer or a.best.feature_code in _HOLDERS:
             continue
         if not any(_contains(o, c) for o in outer for c in a.cands):
@@ -329,6 +430,19 @@ def _enclosing(text: str, mentions: list[_Mention], n: int) -> list[_Mention]:
         if ")" in gap:
             break
     return out
+
+
+def _holder(text: str, end: int, resolved: list[_Mention]) -> _Mention | None:
+    """The first resolved region or town right after ``end`` that may hold the name there."""
+    for m in resolved:
+        if m.start < end:
+            continue
+        gap = text[end : m.start]
+        if len(gap) > 60 or not _GAP.fullmatch(gap):
+            return None
+        code = m.best.feature_code if m.best else ""
+        return m if code in ("ADM1", "TERR") or code.startswith("PP") else None
+    return None
 
 
 def _toponym(m: _Mention) -> Toponym:

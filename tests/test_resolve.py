@@ -1,0 +1,53 @@
+"""Resolve: the single actor values and the grade chosen from many claims."""
+
+from __future__ import annotations
+
+import pytest
+
+from reportedly.actors import ActorResolver
+from reportedly.records import Claim, Evidence, Source
+from reportedly.resolve import _ranked, grade
+
+EV = Evidence("d", 0, 1, "s")
+
+
+def _claim(field, value, source, kind="official", stance="reported"):
+    return Claim(field, value, value, Source(source, kind), stance, EV)
+
+
+@pytest.fixture(scope="module")
+def resolver() -> ActorResolver:
+    return ActorResolver()
+
+
+def test_resolve_named_target_beats_unidentified():
+    """A named group outranks 'an armed group' told by more sources: it is more specific."""
+    claims = [
+        _claim("actor2", "Unidentified Armed Group (Iraq)", "a ministry"),
+        _claim("actor2", "Unidentified Armed Group (Iraq)", "a local official"),
+        _claim("actor2", "LDU: Lakeside Defence Units", "a local official"),
+    ]
+    assert _ranked(claims, "actor2")[0] == "LDU: Lakeside Defence Units"
+
+
+def test_resolve_unqualified_spokesperson_speaks_for_the_perpetrator(resolver):
+    """'a police spokesperson confirmed the arrests' confirms arrests by that country's
+    police even when the event place resolved elsewhere."""
+    claims = [
+        _claim("event", "Arrests", "a police spokesperson"),
+        _claim("actor1", "Police Forces of Zimbabwe (2017-)", "an opposition party", "party"),
+    ]
+    graded = grade(claims, resolver=resolver, country="France",
+                   actor1="Police Forces of Zimbabwe (2017-)", actor1_country="Zimbabwe")
+    assert graded == "confirmed"
+
+
+def test_resolve_sides_blaming_each_other_is_contested(resolver):
+    """Each side blames the other: contested, never confirmed."""
+    claims = [
+        _claim("actor1", "Military Forces of Sudan (2019-)", "the paramilitary group", "party",
+               "alleged"),
+        _claim("actor1", "Unidentified Armed Group (Sudan)", "the army"),
+        _claim("actor1", "Rapid Support Forces", "the army"),
+    ]
+    assert grade(claims, resolver=resolver, country="Sudan") == "contested"
