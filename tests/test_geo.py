@@ -388,3 +388,102 @@ def test_geo_lone_demonym_does_not_move_a_city(geo, nlp):
     doc = nlp("On 13 May 2022, Russian forces shelled Lyman, Donetsk. Casualties unknown.")
     donetsk = next(t for t in geo.toponyms(doc) if t.text == "Donetsk")
     assert donetsk.country_code == "UA"
+
+
+# --- admin1 level and naming, recognition guards, relations (second round) -----------------
+
+
+def test_geo_state_native_noise_is_no_name(gaz):
+    """A machine-translated native state name ("Saturday" for Lusaka) is not indexed."""
+    assert all(c.feature_code != "ADM1" for c in gaz.candidates("Saturday"))
+
+
+@pytest.mark.parametrize(
+    ("name", "admin1"),
+    [("Palermo", "Sicilia"), ("Munich", "Bayern"), ("Goma", "Nord-Kivu"), ("Perugia", "Umbria")],
+)
+def test_geo_admin1_top_level_local_name(gaz, name, admin1):
+    """Towns carry the top-level region (not a province) under ACLED's local-language name."""
+    assert gaz.candidates(name, limit=1)[0].admin1 == admin1
+
+
+def test_geo_admin1_english_name_is_alias(gaz):
+    """The English name of a region renamed to its local name still finds it."""
+    top = gaz.candidates("Bavaria", limit=1)[0]
+    assert (top.feature_code, top.name) == ("ADM1", "Bayern")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Somali soldiers retook a market town from the militants on Monday.",
+        "Members of the Movement for Democratic Change (MDC) met on Friday.",
+        "Many residents have moved further north and west since the fighting.",
+        "The convoy was attacked between May 30 and 31, the group said.",
+    ],
+)
+def test_geo_non_place_words_are_not_toponyms(geo, nlp, text):
+    """Demonyms before people, parts of organisation names, bare compass words, months."""
+    assert geo.toponyms(nlp(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Shells hit the city of Kherson on Sunday night.", "PPL"),
+        ("Drones were downed over the Odesa region on Tuesday.", "ADM1"),
+    ],
+)
+def test_geo_type_word_selects_kind(geo, nlp, text, code):
+    """"the city of X" reads X as a town, "the X region" as the region."""
+    assert [t.feature_code for t in geo.toponyms(nlp(text))][0] == code
+
+
+def test_geo_part_of_town_unknown_quarter(geo, nlp):
+    """"the X quarter of Y" with no X near Y is coded to Y as "Y - X", precision 1."""
+    loc = locate_first(geo, nlp, "Youths burned tyres in the Ezzouhour quarter of Kasserine.")
+    assert (loc.name, loc.admin1, loc.geo_precision) == ("Kasserine - Ezzouhour", "Kasserine", 1)
+
+
+def test_geo_direction_of_place_is_near(geo, nlp):
+    """"south of X" puts the event near X (geo_precision 2)."""
+    loc = locate_first(geo, nlp, "A roadside bomb hit a patrol south of Sinjar on Monday.")
+    assert (loc.relation, loc.geo_precision) == ("near", 2)
+
+
+def test_geo_villages_in_area_precision(geo, nlp):
+    """Unnamed villages inside a named area are coded to it with geo_precision 2."""
+    loc = locate_first(geo, nlp, "Gunmen raided several villages in Bokkos on Sunday.")
+    assert (loc.admin1, loc.geo_precision) == ("Plateau", 2)
+
+
+def test_geo_state_capital_cue(geo, nlp):
+    """"the state capital X" is a locative cue (Kuajok is GeoNames' Kuacjok)."""
+    loc = locate_first(geo, nlp, "Elders signed a truce in the state capital Kuajok on Monday.")
+    assert (loc.country_code, loc.admin1, loc.geo_precision) == ("SS", "Warrap", 1)
+
+
+def test_geo_fuzzy_village_inside_region(geo, nlp):
+    """An unknown spelling is matched fuzzily among the places of the region that holds it."""
+    loc = locate_first(geo, nlp, "Troops entered the town of Buuloburde in the Hiraan region.")
+    assert (loc.name, loc.country_code, loc.geo_precision) == ("Buulobarde", "SO", 1)
+
+
+def test_geo_fuzzy_lookup_needs_a_region(gaz):
+    """Fuzzy lookup is confined to one region and gives nothing without one."""
+    assert gaz.fuzzy("Buuloburde", country_code="SO", admin1="") == []
+    assert gaz.fuzzy("Buuloburde", country_code="SO", admin1="Hiran")[0].name == "Buulobarde"
+
+
+def test_geo_region_event_coded_to_its_capital(geo, nlp):
+    """A region-level event takes the coordinates of the region's capital (precision 3)."""
+    loc = locate_first(geo, nlp, "Drones were downed over the Odesa region on Tuesday.")
+    assert loc.geo_precision == 3
+    assert math.dist((loc.lat, loc.lon), (46.48, 30.73)) < 0.3
+
+
+def test_geo_trigger_sentence_region_before_other_towns(geo, nlp):
+    """A region named in the trigger sentence beats a town named in the next one."""
+    text = ("Jets struck fighters in Marib governorate on Monday. "
+            "Officials in Hajjah condemned the raids.")
+    assert locate_first(geo, nlp, text).admin1 == "Ma'rib"

@@ -14,8 +14,8 @@ import json
 import logging
 import math
 import os
-import sqlite3
 import re
+import sqlite3
 import tempfile
 import unicodedata
 from collections import Counter, defaultdict

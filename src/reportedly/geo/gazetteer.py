@@ -34,9 +34,9 @@ _KIND_WEIGHT = {
 }
 _PRIMARY_BONUS = 1.0  # the name is the place's main name, not one of its alternates
 _UNKNOWN_REGION_POP = 1_000_000
-_VARIANT_PENALTY = 0.7
+_VARIANT_PENALTY = 0.7  # matched only once an article or admin suffix was dropped
 _FUZZY_MIN_LEN = 5  # shorter names have too many close neighbours
-_FUZZY_CUTOFF = 85.0  # rapidfuzz ratio: one letter in ten may differ  # matched only once an article or admin suffix was dropped
+_FUZZY_CUTOFF = 85.0  # rapidfuzz ratio: one letter in ten may differ
 
 
 @dataclass(frozen=True)
