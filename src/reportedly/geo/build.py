@@ -16,7 +16,9 @@ import math
 import os
 import re
 import sqlite3
+import sys
 import tempfile
+import time
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -77,7 +79,12 @@ def ensure_index() -> Path:
     """Path of a complete index, building it first if it is missing."""
     path = index_path()
     if not path.exists():
+        print(f"reportedly: building the gazetteer index once into {path} (about a minute) ...",
+              file=sys.stderr, flush=True)
+        started = time.perf_counter()
         build(path)
+        print(f"reportedly: gazetteer index ready ({time.perf_counter() - started:.0f} s)",
+              file=sys.stderr, flush=True)
     return path
 
 
