@@ -11,8 +11,12 @@ from reportedly.dateline import find_dateline
     ("text", "place", "region", "outlet"),
     [
         ("KAMPALA, Aug 13 (Meridian Wire) - A crowd beat a man.", "KAMPALA", None, "Meridian Wire"),
-        ("GOMA, Democratic Republic of Congo, Nov 7 (Wire) - Fighting broke out.", "GOMA",
-         "Democratic Republic of Congo", "Wire"),
+        (
+            "GOMA, Democratic Republic of Congo, Nov 7 (Wire) - Fighting broke out.",
+            "GOMA",
+            "Democratic Republic of Congo",
+            "Wire",
+        ),
         ("NEW DELHI, 3 March (Agency) — Police said.", "NEW DELHI", None, "Agency"),
         ("ERBIL, Iraq - A drone struck a car.", "ERBIL", "Iraq", None),
     ],
@@ -26,7 +30,11 @@ def test_dateline_found(text, place, region, outlet):
 
 @pytest.mark.parametrize(
     "text",
-    ["A drone struck a car near Erbil - officials said.", "The UN - which runs the camp - said.", ""],
+    [
+        "A drone struck a car near Erbil - officials said.",
+        "The UN - which runs the camp - said.",
+        "",
+    ],
 )
 def test_dateline_absent(text):
     """Ordinary sentences have no dateline."""

@@ -19,33 +19,57 @@ def _typing(nlp, text, actor1_inter=None):
 @pytest.mark.parametrize(
     ("text", "sub"),
     [
-        ("Hundreds of nurses marched through the capital on Monday demanding unpaid wages.",
-         "Peaceful protest"),
-        ("Police fired tear gas to disperse students protesting fee increases outside the university.",
-         "Protest with intervention"),
-        ("Security forces opened fire on demonstrators protesting the vote, killing four of them.",
-         "Excessive force against protesters"),
-        ("Protesters threw stones at police and set fire to tyres after the arrest of a union leader.",
-         "Violent demonstration"),
+        (
+            "Hundreds of nurses marched through the capital on Monday demanding unpaid wages.",
+            "Peaceful protest",
+        ),
+        (
+            "Police fired tear gas to disperse students protesting fee increases outside campus.",
+            "Protest with intervention",
+        ),
+        (
+            "Security forces opened fire on demonstrators protesting the vote, killing four.",
+            "Excessive force against protesters",
+        ),
+        (
+            "Protesters threw stones at police and burned tyres after their leader was held.",
+            "Violent demonstration",
+        ),
         ("An angry mob beat a suspected thief to death in the market on Sunday.", "Mob violence"),
-        ("Two warplanes carried out airstrikes on rebel positions outside the town.", "Air/drone strike"),
-        ("Artillery shells hit a residential district of the city overnight.",
-         "Shelling/artillery/missile attack"),
-        ("A roadside bomb exploded under a passing army truck near the village.",
-         "Remote explosive/landmine/IED"),
+        (
+            "Two warplanes carried out airstrikes on rebel positions outside the town.",
+            "Air/drone strike",
+        ),
+        (
+            "Artillery shells hit a residential district of the city overnight.",
+            "Shelling/artillery/missile attack",
+        ),
+        (
+            "A roadside bomb exploded under a passing army truck near the village.",
+            "Remote explosive/landmine/IED",
+        ),
         ("A suicide bomber blew himself up at a checkpoint outside the city.", "Suicide bomb"),
         ("Unidentified men threw a hand grenade into the courtyard of a bar.", "Grenade"),
         ("Gunmen shot dead a farmer and his son in their field on Tuesday.", "Attack"),
-        ("Armed men abducted twelve passengers from a bus on the highway.",
-         "Abduction/forced disappearance"),
+        (
+            "Armed men abducted twelve passengers from a bus on the highway.",
+            "Abduction/forced disappearance",
+        ),
         ("Militiamen raped three women who were collecting firewood.", "Sexual violence"),
-        ("Government troops clashed with rebel fighters for several hours near the bridge.",
-         "Armed clash"),
+        (
+            "Government troops clashed with rebel fighters for several hours near the bridge.",
+            "Armed clash",
+        ),
         ("Air defence units shot down two drones over the port city.", "Disrupted weapons use"),
         ("Police arrested an opposition leader at his home in the capital.", "Arrests"),
-        ("The two armed groups signed a ceasefire agreement in the presence of elders.", "Agreement"),
-        ("Soldiers looted shops and torched houses in the village after residents fled.",
-         "Looting/property destruction"),
+        (
+            "The two armed groups signed a ceasefire agreement in the presence of elders.",
+            "Agreement",
+        ),
+        (
+            "Soldiers looted shops and torched houses in the village after residents fled.",
+            "Looting/property destruction",
+        ),
     ],
 )
 def test_detect_classify_gives_the_codebook_subtype(nlp, text, sub):
@@ -56,7 +80,9 @@ def test_detect_classify_gives_the_codebook_subtype(nlp, text, sub):
 
 def test_detect_airstrike_during_ground_battle_is_one_battle(nlp):
     """Codebook: an airstrike during a ground battle is coded as the battle (Armed clash)."""
-    typing = _typing(nlp, "Troops clashed with insurgents for hours, backed by airstrikes on their positions.")
+    typing = _typing(
+        nlp, "Troops clashed with insurgents for hours, backed by airstrikes on their positions."
+    )
     assert typing.event_type == "Battles"
 
 
@@ -73,12 +99,17 @@ def test_detect_intercepted_missiles_are_disrupted_weapons_use(nlp):
     assert typing.event_type == "Strategic developments"
 
 
-@pytest.mark.parametrize(("inter", "sub"), [(1, "Government regains territory"),
-                                            (2, "Non-state actor overtakes territory")])
+@pytest.mark.parametrize(
+    ("inter", "sub"),
+    [(1, "Government regains territory"), (2, "Non-state actor overtakes territory")],
+)
 def test_detect_territory_subtype_follows_the_actor(nlp, inter, sub):
     """Who took a town decides between the two territory sub-types."""
-    typing = _typing(nlp, "After heavy fighting, the forces captured the town of Kilo on Sunday.",
-                     actor1_inter=inter)
+    typing = _typing(
+        nlp,
+        "After heavy fighting, the forces captured the town of Kilo on Sunday.",
+        actor1_inter=inter,
+    )
     assert typing.sub_event_type == sub
 
 
@@ -109,7 +140,10 @@ def test_detect_specific_statement_is_not_generic(nlp):
 
 def test_detect_non_conflict_sentence_gives_nothing(nlp):
     """Interest rates are not an event."""
-    assert _typing(nlp, "The central bank kept its benchmark interest rate unchanged on Thursday.") is None
+    assert (
+        _typing(nlp, "The central bank kept its benchmark interest rate unchanged on Thursday.")
+        is None
+    )
 
 
 def test_detect_every_subtype_is_mapped():
@@ -163,8 +197,11 @@ def test_detect_banned_protests_are_irrealis(nlp):
 
 def test_detect_past_perfect_in_reported_speech_is_not_generic(nlp):
     """'confirmed that troops had clashed ... and hundreds of families had fled' is one event."""
-    sent, hits = _sent_hits(nlp, "An official confirmed that soldiers and rebels had clashed near "
-                                 "the bridge on Sunday and said hundreds of families had fled.")
+    sent, hits = _sent_hits(
+        nlp,
+        "An official confirmed that soldiers and rebels had clashed near "
+        "the bridge on Sunday and said hundreds of families had fled.",
+    )
     assert not detect.is_generic(sent, hits, has_day=True)
 
 

@@ -100,7 +100,14 @@ def test_ingest_jsonl_bad_lines_become_error_records_and_good_lines_go_on(tmp_pa
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")
     items = list(read_jsonl(f))
     kinds = [type(i).__name__ for i in items]
-    assert kinds == ["Document", "IngestError", "IngestError", "IngestError", "IngestError", "Document"]
+    assert kinds == [
+        "Document",
+        "IngestError",
+        "IngestError",
+        "IngestError",
+        "IngestError",
+        "Document",
+    ]
     assert items[0].id == "a" and items[0].published_date == date(2024, 3, 7)
     assert isinstance(items[2], IngestError) and items[2].id == "c" and "E008" in items[2].message
     assert "E007" in items[1].message and ":2:" in items[1].message

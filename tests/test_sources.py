@@ -17,13 +17,37 @@ def _attr(nlp, text, word, outlet="Wire Service"):
     ("text", "word", "names", "stance"),
     [
         ("Police said two men were killed in the raid.", "killed", ["Police"], "reported"),
-        ("According to local officials, the convoy was ambushed near the river.", "ambushed",
-         ["local officials"], "reported"),
-        ("The rebels claimed that government jets bombed the market.", "bombed", ["The rebels"], "alleged"),
-        ("The ministry denied that its forces shelled the village.", "shelled", ["The ministry"], "denied"),
-        ("Gunmen reportedly stormed the compound before dawn.", "stormed", ["Wire Service"], "reported"),
+        (
+            "According to local officials, the convoy was ambushed near the river.",
+            "ambushed",
+            ["local officials"],
+            "reported",
+        ),
+        (
+            "The rebels claimed that government jets bombed the market.",
+            "bombed",
+            ["The rebels"],
+            "alleged",
+        ),
+        (
+            "The ministry denied that its forces shelled the village.",
+            "shelled",
+            ["The ministry"],
+            "denied",
+        ),
+        (
+            "Gunmen reportedly stormed the compound before dawn.",
+            "stormed",
+            ["Wire Service"],
+            "reported",
+        ),
         ("Gunmen stormed the compound before dawn.", "stormed", ["Wire Service"], "asserted"),
-        ("The blast appears to have been caused by a mine.", "blast", ["Wire Service"], "speculative"),
+        (
+            "The blast appears to have been caused by a mine.",
+            "blast",
+            ["Wire Service"],
+            "speculative",
+        ),
     ],
 )
 def test_sources_attribute_finds_speaker_and_stance(nlp, text, word, names, stance):
@@ -35,10 +59,16 @@ def test_sources_attribute_finds_speaker_and_stance(nlp, text, word, names, stan
 
 def test_sources_trailing_report_with_two_speakers(nlp):
     """'<statement>, X (ACR) and several agencies reported' names both speakers."""
-    a = _attr(nlp, "The depot burned for hours near the border, the Syrian Observatory for Human "
-                   "Rights (SOHR) and several local news agencies reported Monday.", "burned")
-    assert [s.name for s in a.sources] == ["Syrian Observatory for Human Rights",
-                                          "several local news agencies"]
+    a = _attr(
+        nlp,
+        "The depot burned for hours near the border, the Syrian Observatory for Human "
+        "Rights (SOHR) and several local news agencies reported Monday.",
+        "burned",
+    )
+    assert [s.name for s in a.sources] == [
+        "Syrian Observatory for Human Rights",
+        "several local news agencies",
+    ]
     assert a.stance == "reported"
 
 
@@ -57,9 +87,11 @@ def test_sources_find_outlet_by_alias(name):
 
 @pytest.mark.parametrize(
     ("text", "unknown"),
-    [("The identity of the attackers was not yet known.", True),
-     ("No group has claimed the bombing.", True),
-     ("The army said it destroyed the launcher.", False)],
+    [
+        ("The identity of the attackers was not yet known.", True),
+        ("No group has claimed the bombing.", True),
+        ("The army said it destroyed the launcher.", False),
+    ],
 )
 def test_sources_unknown_statements(text, unknown):
     """Statements that a value is unknown are recognised."""

@@ -61,9 +61,7 @@ def make_claim(
     attribution: Attribution = attribute(token, outlet=outlet, previous=previous)
     sources = (source,) if source else attribution.sources
     ev = evidence_for(token.doc, doc_id, token.sent)
-    return [
-        Claim(field, value, squash(text), s, stance or attribution.stance, ev) for s in sources
-    ]
+    return [Claim(field, value, squash(text), s, stance or attribution.stance, ev) for s in sources]
 
 
 def _phrase(tok: Token) -> Span:
@@ -84,17 +82,36 @@ def perpetrator_statements(sent: Span, trigger_tokens: set[int]) -> list[RoleHit
     for tok in sent:
         lemma = tok.lemma_.lower()
         if lemma in ("claim", "accept", "take") and any(
-            c.dep_ == "dobj" and c.lemma_.lower() in ("responsibility", "credit") for c in tok.children
+            c.dep_ == "dobj" and c.lemma_.lower() in ("responsibility", "credit")
+            for c in tok.children
         ):
             for subj in (c for c in tok.children if c.dep_ in SUBJECT_DEPS):
                 ph = _phrase(subj)
-                out.append(RoleHit("actor1", ph.text, ph.start_char, ph.end_char, "asserted",
-                                   Source(ph.text, "party"), "claimed responsibility"))
+                out.append(
+                    RoleHit(
+                        "actor1",
+                        ph.text,
+                        ph.start_char,
+                        ph.end_char,
+                        "asserted",
+                        Source(ph.text, "party"),
+                        "claimed responsibility",
+                    )
+                )
         elif lemma == "deny":
             for subj in (c for c in tok.children if c.dep_ in SUBJECT_DEPS):
                 ph = _phrase(subj)
-                out.append(RoleHit("actor1", ph.text, ph.start_char, ph.end_char, "denied",
-                                   Source(ph.text, "party"), "denied involvement"))
+                out.append(
+                    RoleHit(
+                        "actor1",
+                        ph.text,
+                        ph.start_char,
+                        ph.end_char,
+                        "denied",
+                        Source(ph.text, "party"),
+                        "denied involvement",
+                    )
+                )
         elif lemma in ("blame", "attribute", "accuse") and _embedded(tok):
             continue  # "accused the group of trying to blame the army": not the speaker's claim
         elif lemma in ("blame", "attribute") and _blame_preps(tok):
@@ -102,14 +119,20 @@ def perpetrator_statements(sent: Span, trigger_tokens: set[int]) -> list[RoleHit
             for prep in _blame_preps(tok):
                 for obj in (g for g in prep.children if g.dep_ == "pobj"):
                     ph = _phrase(obj)
-                    out.append(RoleHit("actor1", ph.text, ph.start_char, ph.end_char,
-                                       rule="blamed on"))
-        elif lemma == "blame" and not any(c.dep_ == "prep" and c.lower_ in ("on", "to")
-                                          for h in (tok, *tok.children) for c in h.children):
+                    out.append(
+                        RoleHit("actor1", ph.text, ph.start_char, ph.end_char, rule="blamed on")
+                    )
+        elif lemma == "blame" and not any(
+            c.dep_ == "prep" and c.lower_ in ("on", "to")
+            for h in (tok, *tok.children)
+            for c in h.children
+        ):
             # "X blamed Y for the attack"
             for obj in (c for c in tok.children if c.dep_ == "dobj"):
                 ph = _phrase(obj)
-                out.append(RoleHit("actor1", ph.text, ph.start_char, ph.end_char, rule="blamed for"))
+                out.append(
+                    RoleHit("actor1", ph.text, ph.start_char, ph.end_char, rule="blamed for")
+                )
         elif lemma == "accuse":
             for obj in (c for c in tok.children if c.dep_ == "dobj"):
                 ph = _phrase(obj)
@@ -119,12 +142,21 @@ def perpetrator_statements(sent: Span, trigger_tokens: set[int]) -> list[RoleHit
             if head.lemma_ == "be" or head.pos_ == "AUX":
                 for subj in (c for c in head.children if c.dep_ in SUBJECT_DEPS):
                     ph = _phrase(subj)
-                    out.append(RoleHit("actor1", ph.text, ph.start_char, ph.end_char,
-                                       rule="was behind"))
+                    out.append(
+                        RoleHit("actor1", ph.text, ph.start_char, ph.end_char, rule="was behind")
+                    )
     out += _self_attribution(sent, trigger_tokens)
     if is_unknown_statement(low) and trigger_tokens and _about_perpetrator(low):
-        out.append(RoleHit("actor1", "unknown", sent.start_char, sent.end_char, "unknown",
-                           rule="perpetrator not known"))
+        out.append(
+            RoleHit(
+                "actor1",
+                "unknown",
+                sent.start_char,
+                sent.end_char,
+                "unknown",
+                rule="perpetrator not known",
+            )
+        )
     return out
 
 
@@ -143,8 +175,17 @@ def _self_attribution(sent: Span, trigger_tokens: set[int]) -> list[RoleHit]:
                 continue
             if speakers and any(t.i in trigger_tokens for t in clause.subtree):
                 ph = _phrase(speakers[0])
-                out.append(RoleHit("actor1", ph.text, ph.start_char, ph.end_char, "asserted",
-                                   Source(ph.text, "party"), "speaker tells of its own act"))
+                out.append(
+                    RoleHit(
+                        "actor1",
+                        ph.text,
+                        ph.start_char,
+                        ph.end_char,
+                        "asserted",
+                        Source(ph.text, "party"),
+                        "speaker tells of its own act",
+                    )
+                )
     return out
 
 
@@ -166,12 +207,25 @@ def _blame_preps(tok: Token) -> list[Token]:
 
 
 def _about_perpetrator(low: str) -> bool:
-    return any(w in low for w in ("source of", "who ", "perpetrator", "responsib", "claimed",
-                                  "identity", "attacker", "culprit", "behind"))
+    return any(
+        w in low
+        for w in (
+            "source of",
+            "who ",
+            "perpetrator",
+            "responsib",
+            "claimed",
+            "identity",
+            "attacker",
+            "culprit",
+            "behind",
+        )
+    )
 
 
-def agent_roles(sent: Span, hits: Iterable[CueHit], actor_spans: list[tuple[int, int, str]]
-                ) -> list[RoleHit]:
+def agent_roles(
+    sent: Span, hits: Iterable[CueHit], actor_spans: list[tuple[int, int, str]]
+) -> list[RoleHit]:
     """Actors placed by syntax: subjects and agents of event verbs act, the others are acted on."""
     trigger_toks = {i for h in hits for i in range(h.start, h.end)}
     speaking = _speaker_tokens(sent, trigger_toks)
@@ -207,12 +261,17 @@ def _between(tok: Token, trigger_toks: set[int]) -> str | None:
         # "between the army and M23 rebels", parsed as "(army and M23) rebels"
         return "actor1"
     if _between_obj(node, trigger_toks):
-        coordinated = any(c.dep_ == "nmod" and any(g.dep_ == "cc" for g in c.children)
-                          for c in node.children)
+        coordinated = any(
+            c.dep_ == "nmod" and any(g.dep_ == "cc" for g in c.children) for c in node.children
+        )
         return "actor2" if coordinated else "actor1"
     if node.dep_ == "conj":
         first = node.head
-        if first.dep_ == "pobj" and first.head.lower_ == "between" and first.head.head.i in trigger_toks:
+        if (
+            first.dep_ == "pobj"
+            and first.head.lower_ == "between"
+            and first.head.head.i in trigger_toks
+        ):
             return "actor2"
     return None
 
@@ -226,9 +285,9 @@ def _role_of(tok: Token, trigger_toks: set[int]) -> str | None:
     """actor1 when the phrase is the subject/agent of an event verb; otherwise actor2."""
     node, dep = tok, tok.dep_
     while node.head is not node and (
-            dep in ("conj", "appos", "compound", "amod", "poss", "nmod")
-            or (dep == "pobj" and node.head.lower_ == "of"
-                and node.head.head.dep_ in SUBJECT_DEPS)):
+        dep in ("conj", "appos", "compound", "amod", "poss", "nmod")
+        or (dep == "pobj" and node.head.lower_ == "of" and node.head.head.dep_ in SUBJECT_DEPS)
+    ):
         # "leaders of the X community signed": X stands where its members stand
         node = node.head if dep != "pobj" else node.head.head
         dep = node.dep_
@@ -257,7 +316,9 @@ def _is_event_verb(verb: Token, trigger_toks: set[int]) -> bool:
     return False
 
 
-def resolve_pronoun(tok: Token, previous_subjects: list[tuple[int, int, str]]) -> tuple[int, int, str] | None:
+def resolve_pronoun(
+    tok: Token, previous_subjects: list[tuple[int, int, str]]
+) -> tuple[int, int, str] | None:
     """'it'/'they' as a subject stands for the last actor that was a subject before it."""
     if tok.lower_ in PRONOUNS and previous_subjects:
         return previous_subjects[-1]

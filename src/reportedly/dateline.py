@@ -12,8 +12,10 @@ from dataclasses import dataclass
 _DATELINE = re.compile(
     r"""^\s*
     (?P<place>[A-Z][A-Z.'\-]+(?:\s+[A-Z][A-Z.'\-]+)*)          # KAMPALA, NEW DELHI
-    (?:,\s*(?P<region>[A-Z][\w.'\-]*(?:\s+(?:of\s+)?[A-Z][\w.'\-]*)*))?  # , Democratic Republic of Congo
-    (?:,?\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?   # Aug 13 / 13 August
+    # , Democratic Republic of Congo
+    (?:,\s*(?P<region>[A-Z][\w.'\-]*(?:\s+(?:of\s+)?[A-Z][\w.'\-]*)*))?
+    # Aug 13 / 13 August
+    (?:,?\s+(?P<date>[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?
     \s*(?:\((?P<outlet>[^)]{2,60})\))?                          # (Meridian Wire)
     \s*[-\u2013\u2014]{1,2}\s+""",
     re.VERBOSE,
@@ -34,4 +36,6 @@ def find_dateline(text: str) -> Dateline | None:
     m = _DATELINE.match(text[:200])
     if not m or len(m.group("place")) < 3:
         return None
-    return Dateline(m.end(), m.group("place"), m.group("region"), m.group("date"), m.group("outlet"))
+    return Dateline(
+        m.end(), m.group("place"), m.group("region"), m.group("date"), m.group("outlet")
+    )

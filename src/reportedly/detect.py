@@ -22,25 +22,73 @@ from reportedly import lexicons
 SUBJECT_DEPS = {"nsubj", "csubj"}
 AGENT_DEPS = {"agent"}
 PLACE_NOUNS = {
-    "village", "town", "city", "area", "position", "positions", "hill", "base", "district",
-    "region", "territory", "settlement", "locality", "neighbourhood", "neighborhood", "outpost",
-    "road", "highway", "bridge", "airport", "port", "island", "crossing", "checkpoint", "zone",
+    "village",
+    "town",
+    "city",
+    "area",
+    "position",
+    "positions",
+    "hill",
+    "base",
+    "district",
+    "region",
+    "territory",
+    "settlement",
+    "locality",
+    "neighbourhood",
+    "neighborhood",
+    "outpost",
+    "road",
+    "highway",
+    "bridge",
+    "airport",
+    "port",
+    "island",
+    "crossing",
+    "checkpoint",
+    "zone",
 }
 
 
 # Which trigger groups can tell each event type (a "reinforcement" in a sentence about an
 # airstrike does not make its subject a party to the strike).
-VIOLENT = frozenset({"air", "shelling", "suicide", "ied", "grenade", "chemical", "attack",
-                     "strike_bare", "clash", "territory", "sexual", "abduction", "mob"})
+VIOLENT = frozenset(
+    {
+        "air",
+        "shelling",
+        "suicide",
+        "ied",
+        "grenade",
+        "chemical",
+        "attack",
+        "strike_bare",
+        "clash",
+        "territory",
+        "sexual",
+        "abduction",
+        "mob",
+    }
+)
 FAMILY: dict[str, frozenset[str]] = {
     "Battles": VIOLENT,
     "Explosions/Remote violence": VIOLENT,
     "Violence against civilians": VIOLENT,
     "Riots": VIOLENT | {"protest", "riot_violence"},
     "Protests": frozenset({"protest", "strike_bare", "intervention", "lethal_force"}),
-    "Strategic developments": frozenset({"disrupted", "territory", "arrest", "looting",
-                                         "destruction", "agreement", "hq", "change_group",
-                                         "other_sd", "attack"}),
+    "Strategic developments": frozenset(
+        {
+            "disrupted",
+            "territory",
+            "arrest",
+            "looting",
+            "destruction",
+            "agreement",
+            "hq",
+            "change_group",
+            "other_sd",
+            "attack",
+        }
+    ),
 }
 
 
@@ -128,16 +176,14 @@ def _word_matches(word: str, tok: Token) -> bool:
 def _matches(doc: Doc, i: int, words: tuple[str, ...]) -> bool:
     if i + len(words) > len(doc):
         return False
-    return all(_word_matches(w, t) for w, t in zip(words, doc[i : i + len(words)]))
+    return all(_word_matches(w, t) for w, t in zip(words, doc[i : i + len(words)], strict=True))
 
 
 def _longest_per_group(hits: list[CueHit]) -> list[CueHit]:
     """Within a group keep the longest of overlapping hits; groups may overlap each other."""
     best: dict[tuple[str, int], CueHit] = {}
     for h in sorted(hits, key=lambda h: (h.start, -(h.end - h.start))):
-        covered = any(
-            o.group == h.group and o.start <= h.start < o.end for o in best.values()
-        )
+        covered = any(o.group == h.group and o.start <= h.start < o.end for o in best.values())
         if not covered:
             best[(h.group, h.start)] = h
     return sorted(best.values(), key=lambda h: (h.start, h.group))
@@ -178,7 +224,6 @@ def is_generic(sent: Span, hits: Iterable[CueHit], *, has_day: bool = False) -> 
     """A habitual or generic statement: a generic cue with no day of its own, or in the
     perfect, or counting its trigger nouns in dozens and hundreds."""
     hits = list(hits)
-    groups = {h.group for h in hits}
     triggers = matcher().triggers
     trigger_toks = {i for h in hits if h.group in triggers for i in range(h.start, h.end)}
     perfect_toks = {i for i in trigger_toks if _perfect(sent.doc[i])}
@@ -192,7 +237,9 @@ def is_generic(sent: Span, hits: Iterable[CueHit], *, has_day: bool = False) -> 
         # "have clashed ..., and hundreds of families fled" (a count elsewhere in the sentence)
         if _bears_on(sent.doc[h.start], perfect_toks) or any(i in trigger_toks for i in counted):
             return True  # "hundreds of airstrikes", "have killed tens of thousands"
-    generic = [h for h in hits if h.group == "generic" and _bears_on(sent.doc[h.start], trigger_toks)]
+    generic = [
+        h for h in hits if h.group == "generic" and _bears_on(sent.doc[h.start], trigger_toks)
+    ]
     if not generic:
         return False
     if not has_day:
@@ -220,8 +267,10 @@ def _perfect(tok: Token) -> bool:
     node = tok
     for _ in range(3):
         if node.pos_ in ("VERB", "AUX"):
-            return any(c.dep_ in ("aux", "auxpass") and c.lemma_ == "have" and c.tag_ != "VBD"
-                       for c in node.children)
+            return any(
+                c.dep_ in ("aux", "auxpass") and c.lemma_ == "have" and c.tag_ != "VBD"
+                for c in node.children
+            )
         if node.head is node:
             return False
         node = node.head
@@ -270,8 +319,22 @@ def is_habitual(sent: Span, hits: Iterable[CueHit]) -> bool:
 
 
 _MODAL = {"will", "would", "could", "may", "might", "shall", "should", "wo"}
-_INTENT = {"plan", "threaten", "vow", "call", "intend", "promise", "urge", "warn", "demand",
-           "seek", "want", "hope", "prepare", "expect"}
+_INTENT = {
+    "plan",
+    "threaten",
+    "vow",
+    "call",
+    "intend",
+    "promise",
+    "urge",
+    "warn",
+    "demand",
+    "seek",
+    "want",
+    "hope",
+    "prepare",
+    "expect",
+}
 # "banned all street demonstrations": the act named is prevented, not told of
 _PREVENTED = {"ban", "prohibit", "forbid", "outlaw", "cancel", "postpone"}
 
@@ -329,9 +392,7 @@ def territory_object(hit: CueHit, doc: Doc) -> bool:
 # --- the decision list -----------------------------------------------------------------------
 
 
-def classify(
-    mention: Mention, doc: Doc, *, actor1_inter: int | None = None
-) -> Typing | None:
+def classify(mention: Mention, doc: Doc, *, actor1_inter: int | None = None) -> Typing | None:
     """Type a mention by the codebook's priority rules; None when nothing typable was found."""
     lead = mention.groups(lead_only=True)
     allg = mention.groups()
@@ -352,7 +413,10 @@ def _decide(
     if "chemical" in g:
         return "Chemical weapon", "chemical weapon named"
     if "disrupted" in g:
-        return "Disrupted weapons use", "codebook: interceptions and downed drones are Disrupted weapons use"
+        return (
+            "Disrupted weapons use",
+            "codebook: interceptions and downed drones are Disrupted weapons use",
+        )
     if protest or riot_word:
         if "lethal_force" in g and protest and not riot_word and "riot_violence" not in g:
             return "Excessive force against protesters", "protest met with lethal force"
@@ -374,7 +438,10 @@ def _decide(
         return "Non-state actor overtakes territory", "a non-state actor took territory"
     armed = "armed_target" in g
     if "clash" in g and armed:
-        return "Armed clash", "codebook: armed groups engaged (an airstrike during a battle is one Battles event)"
+        return (
+            "Armed clash",
+            "codebook: armed groups engaged (an airstrike during a battle is one Battles event)",
+        )
     for cue, sub in (
         ("air", "Air/drone strike"),
         ("suicide", "Suicide bomb"),
@@ -385,7 +452,10 @@ def _decide(
         if cue in g:
             return sub, f"codebook priority among remote violence: {cue}"
     if "strike_bare" in g and not protest:
-        return "Air/drone strike", "a bare 'strike' with no labour context is an attack from the air"
+        return (
+            "Air/drone strike",
+            "a bare 'strike' with no labour context is an attack from the air",
+        )
     if "sexual" in g:
         return "Sexual violence", "sexual violence named"
     if "abduction" in g:

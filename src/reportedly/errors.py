@@ -6,10 +6,10 @@ never as a traceback.
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class E(str, Enum):
+class E(StrEnum):
     E001 = "{path}: file not found. Check the path and try again."
     E002 = "{path}: the file is empty. Give a report with some text."
     E003 = "{path}: looks like a binary file, not text. Give a plain-text or JSONL report."
@@ -45,6 +45,21 @@ class E(str, Enum):
         "{name}.{field}: the floor would drop from {old:.3f} to {new:.3f}. Floors are never "
         "lowered silently: pass --allow-lower if the drop is intended."
     )
+
+    # store, exports and command-line values (E200-E219)
+    E200 = (
+        "{value!r} is not a bounding box ({reason}). Give W,S,E,N in degrees with W <= E and "
+        "S <= N, e.g. --bbox 40.5,34.0,41.5,35.0."
+    )
+    E201 = (
+        "{value!r} is not a resolution policy ({reason}). Give NAME=VALUE, e.g. "
+        "--policy contested_perpetrator=most_sources; choices: {choices}."
+    )
+    E202 = (
+        "--format {fmt} writes a binary file, not text: give --out FILE "
+        "(e.g. --out events.parquet)."
+    )
+    E203 = "{path}: cannot write the output ({reason})."
 
 
 class ReportedlyError(Exception):

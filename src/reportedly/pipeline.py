@@ -15,7 +15,7 @@ from datetime import date
 from spacy.tokens import Doc, Span
 
 from reportedly import counts, detect, timex
-from reportedly.actors import Actor, ActorResolver, interaction
+from reportedly.actors import Actor, ActorResolver
 from reportedly.claims import RoleHit, agent_roles, make_claim, perpetrator_statements
 from reportedly.dateline import find_dateline
 from reportedly.detect import CueHit, Mention, Typing
@@ -28,7 +28,6 @@ from reportedly.records import (
     Extraction,
     Fatalities,
     Location,
-    Plover,
     Source,
     Toponym,
 )
@@ -78,7 +77,9 @@ class Pipeline:
             yield from self._batch(buffer)
 
     def _batch(self, batch: list[Document]) -> Iterator[Extraction]:
-        for document, doc in zip(batch, self.nlp.pipe(nlp_text(d.text) for d in batch)):
+        for document, doc in zip(
+            batch, self.nlp.pipe(nlp_text(d.text) for d in batch), strict=True
+        ):
             yield self.extract_doc(document, doc)
 
     def __call__(self, document: Document) -> Extraction:
@@ -113,8 +114,9 @@ class Pipeline:
                 if a <= expr.start < b:
                     target.setdefault(n, []).append(expr)
         outlet = find_outlet(document.outlet)
-        ctx = Context(document, doc, sents, hits, times, dateline_end=dateline_end,
-                      statement_times=spoken)
+        ctx = Context(
+            document, doc, sents, hits, times, dateline_end=dateline_end, statement_times=spoken
+        )
         ctx.toponyms = self.geo.toponyms(doc, outlet_country=outlet.country if outlet else None)
         return ctx
 
@@ -157,11 +159,21 @@ class Pipeline:
         places = [t for t in ctx.toponyms if t.start >= ctx.dateline_end]
         return self.geo.locate(ctx.doc, places, start=lead.start_char, end=lead.end_char)
 
-    def _claims_for(self, ctx: Context, field_: str, value: str, text: str, start: int, **kw) -> list[Claim]:
+    def _claims_for(
+        self, ctx: Context, field_: str, value: str, text: str, start: int, **kw
+    ) -> list[Claim]:
         span = ctx.doc.char_span(start, max(start + 1, start + len(text)), alignment_mode="expand")
         token = span.root if span is not None else ctx.doc[0]
-        return make_claim(field_, value, text, token, doc_id=ctx.document.id,
-                          outlet=ctx.document.outlet, previous=self._sources_so_far(ctx, token), **kw)
+        return make_claim(
+            field_,
+            value,
+            text,
+            token,
+            doc_id=ctx.document.id,
+            outlet=ctx.document.outlet,
+            previous=self._sources_so_far(ctx, token),
+            **kw,
+        )
 
     def _sources_so_far(self, ctx: Context, token) -> list[Source]:
         from reportedly.sources import attribute
@@ -176,17 +188,27 @@ class Pipeline:
     def _event_claims(self, ctx: Context, mention: Mention, typing: Typing) -> list[Claim]:
         claims: list[Claim] = []
         for sent_i in mention.sents:
-            trig = [h for h in ctx.hits.get(sent_i, []) if h.group in detect.matcher().triggers
-                    and not _presupposed(ctx.doc[h.start])]
+            trig = [
+                h
+                for h in ctx.hits.get(sent_i, [])
+                if h.group in detect.matcher().triggers and not _presupposed(ctx.doc[h.start])
+            ]
             if not trig:
                 continue
             span = trig[0].span(ctx.doc)
-            claims += self._claims_for(ctx, "event", typing.sub_event_type, span.text, span.start_char)
+            claims += self._claims_for(
+                ctx, "event", typing.sub_event_type, span.text, span.start_char
+            )
         return claims
 
-    def _actor_claims(self, ctx: Context, mention: Mention, country: str | None,
-                      family: frozenset[str], on: date | None
-                      ) -> tuple[list[Claim], list[tuple[str, Actor]]]:
+    def _actor_claims(
+        self,
+        ctx: Context,
+        mention: Mention,
+        country: str | None,
+        family: frozenset[str],
+        on: date | None,
+    ) -> tuple[list[Claim], list[tuple[str, Actor]]]:
         found = self.actors.find(ctx.doc, country=country, on=on)
         known = {(m.start, m.end): m.actor for m in found}
         claims: list[Claim] = []
@@ -196,29 +218,38 @@ class Pipeline:
             hits = ctx.hits.get(sent_i, [])
             hits = [h for h in hits if h.group in family]
             trigger_toks = {i for h in hits for i in range(h.start, h.end)}
-            in_sent = [(m.start, m.end, m.text) for m in found
-                       if sent.start_char <= m.start < sent.end_char and not _is_place(ctx.doc, m)]
+            in_sent = [
+                (m.start, m.end, m.text)
+                for m in found
+                if sent.start_char <= m.start < sent.end_char and not _is_place(ctx.doc, m)
+            ]
             role_hits: list[RoleHit] = perpetrator_statements(sent, trigger_toks)
             claimed = {(r.start, r.end) for r in role_hits}
             if trigger_toks:
                 antecedents = _subjects_before(ctx.doc, found, sent.start_char)
-                role_hits += [r for r in agent_roles(sent, hits, in_sent + _pronoun_subjects(sent, antecedents))
-                              if (r.start, r.end) not in claimed]
+                role_hits += [
+                    r
+                    for r in agent_roles(sent, hits, in_sent + _pronoun_subjects(sent, antecedents))
+                    if (r.start, r.end) not in claimed
+                ]
             for rh in role_hits:
                 # the actor found at that very span ("Apuk" in "the Apuk and Aguok
                 # communities" is named by the shared head word, not by its own text)
                 actor = known.get((rh.start, rh.end)) if rh.stance != "unknown" else None
-                actor = actor or self._actor_value(rh, country, on,
-                                                   typing_air=_has(hits, "air", "strike_bare"))
+                actor = actor or self._actor_value(
+                    rh, country, on, typing_air=_has(hits, "air", "strike_bare")
+                )
                 if actor is None:
                     continue
                 roles.append((rh.field, actor))
-                claims += self._claims_for(ctx, rh.field, actor.name, rh.text, rh.start,
-                                           stance=rh.stance, source=rh.source)
+                claims += self._claims_for(
+                    ctx, rh.field, actor.name, rh.text, rh.start, stance=rh.stance, source=rh.source
+                )
         return claims, roles
 
-    def _actor_value(self, rh: RoleHit, country: str | None, on: date | None, *,
-                     typing_air: bool) -> Actor | None:
+    def _actor_value(
+        self, rh: RoleHit, country: str | None, on: date | None, *, typing_air: bool
+    ) -> Actor | None:
         if rh.stance == "unknown":
             return unidentified(country, air=typing_air)
         return self.actors.resolve(rh.text, country=country, on=on)
@@ -236,8 +267,11 @@ class Pipeline:
             exprs = [e for e in exprs if not e.is_background]
         else:
             exprs = [e for e in exprs if e.is_background] or exprs
-        return timex.event_date(exprs, published=ctx.published) if mention.role == "main" else (
-            exprs[0] if exprs else None)
+        return (
+            timex.event_date(exprs, published=ctx.published)
+            if mention.role == "main"
+            else (exprs[0] if exprs else None)
+        )
 
     def _date_claims(self, ctx: Context, expr: timex.TimeExpr | None) -> list[Claim]:
         if expr is None or expr.date is None:
@@ -247,7 +281,9 @@ class Pipeline:
     def _location_claims(self, ctx: Context, location: Location | None) -> list[Claim]:
         if location is None:
             return []
-        top = next((t for t in ctx.toponyms if t.geonameid and t.geonameid == location.geonameid), None)
+        top = next(
+            (t for t in ctx.toponyms if t.geonameid and t.geonameid == location.geonameid), None
+        )
         if top is None:
             top = next((t for t in ctx.toponyms if t.name == location.name), None)
         if top is None:
@@ -335,7 +371,9 @@ def _subjects_before(doc: Doc, found, before: int) -> list[tuple[int, int, str]]
     return out
 
 
-def _pronoun_subjects(sent: Span, subjects: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _pronoun_subjects(
+    sent: Span, subjects: list[tuple[int, int, str]]
+) -> list[tuple[int, int, str]]:
     """A pronoun subject ('Last month it launched...') stands for the last actor named before."""
     if not subjects:
         return []
@@ -365,10 +403,13 @@ def find_mentions(ctx: Context) -> list[Mention]:
             continue  # "has claimed several lives this year": a running total
         triggered = detect.has_trigger(hits)
         has_day = any(t.time_precision == 1 and t.date for t in times)
-        if triggered and (detect.is_generic(sent, hits, has_day=has_day)
-                          or detect.is_irrealis(sent, hits) or _ongoing(sent, times)
-                          or _since_perfect(sent)
-                          or (not times and detect.is_habitual(sent, hits))):
+        if triggered and (
+            detect.is_generic(sent, hits, has_day=has_day)
+            or detect.is_irrealis(sent, hits)
+            or _ongoing(sent, times)
+            or _since_perfect(sent)
+            or (not times and detect.is_habitual(sent, hits))
+        ):
             continue
         background = any(t.is_background for t in times)
         if triggered and main is not None and not background and detect.is_follow_up(sent, hits):
@@ -422,13 +463,21 @@ def _statement_time(doc: Doc, expr: timex.TimeExpr) -> bool:
     return False
 
 
-def _new_date(times: list[timex.TimeExpr], focus: Mention, ctx: Context,
-              hits: list[CueHit]) -> bool:
+def _new_date(
+    times: list[timex.TimeExpr], focus: Mention, ctx: Context, hits: list[CueHit]
+) -> bool:
     """A sentence whose event verb has an explicit day that differs from the focus's day."""
-    trigger_toks = {i for h in hits if h.group in detect.matcher().triggers
-                    for i in range(h.start, h.end)}
-    days = [t.date for t in times if t.date and t.time_precision == 1 and t.relation == "on"
-            and _governed_by(ctx.doc, t, trigger_toks)]
+    trigger_toks = {
+        i for h in hits if h.group in detect.matcher().triggers for i in range(h.start, h.end)
+    }
+    days = [
+        t.date
+        for t in times
+        if t.date
+        and t.time_precision == 1
+        and t.relation == "on"
+        and _governed_by(ctx.doc, t, trigger_toks)
+    ]
     if not days:
         return False
     focus_days = [t.date for i in focus.sents for t in ctx.times.get(i, []) if t.date]

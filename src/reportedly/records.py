@@ -100,7 +100,9 @@ class Source:
     """Who asserts a claim: the outlet itself or an attributed speaker, possibly via an outlet."""
 
     name: str
-    kind: str = "outlet"  # outlet | agency | monitor | official | media | anonymous | party | unknown
+    kind: str = (
+        "outlet"  # outlet | agency | monitor | official | media | anonymous | party | unknown
+    )
     via: str | None = None
 
     def to_dict(self) -> dict[str, Any]:

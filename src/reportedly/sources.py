@@ -44,9 +44,31 @@ def _attr() -> dict[str, Any]:
     return lexicons.load("attribution")
 
 
-REPORTING_LEMMAS = frozenset({"say", "tell", "report", "announce", "state", "add", "confirm",
-                              "claim", "deny", "write", "tweet", "post", "note", "accuse", "blame",
-                              "allege", "quote", "cite", "estimate", "describe", "explain"})
+REPORTING_LEMMAS = frozenset(
+    {
+        "say",
+        "tell",
+        "report",
+        "announce",
+        "state",
+        "add",
+        "confirm",
+        "claim",
+        "deny",
+        "write",
+        "tweet",
+        "post",
+        "note",
+        "accuse",
+        "blame",
+        "allege",
+        "quote",
+        "cite",
+        "estimate",
+        "describe",
+        "explain",
+    }
+)
 
 
 @cache
@@ -279,11 +301,13 @@ def attribute(
     if trailing is not None and token.i < trailing[1].i:
         speakers, tverb = trailing
         base = _attr()["reporting_verbs"]["verbs"][tverb.lemma_.lower()]
-        names = [_resolve_possessive(s, previous) if s[0].lower_ in _PRONOUNS else
-                 _strip_parenthetical(s) for s in speakers]
-        sources = tuple(
-            Source(canonical_source_name(n), speaker_kind(n) or "party") for n in names
-        )
+        names = [
+            _resolve_possessive(s, previous)
+            if s[0].lower_ in _PRONOUNS
+            else _strip_parenthetical(s)
+            for s in speakers
+        ]
+        sources = tuple(Source(canonical_source_name(n), speaker_kind(n) or "party") for n in names)
         return Attribution(sources, hedge_stance(sent, base), tverb.i)
     verb = _reporting_verb(token)
     if verb is not None:
@@ -302,6 +326,8 @@ def attribute(
         return Attribution(sources, hedge_stance(sent, base), verb.i)
     according = _according_to(sent)
     if according is not None and len(according):
-        src = Source(canonical_source_name(according.text), speaker_kind(according.text) or "unknown")
+        src = Source(
+            canonical_source_name(according.text), speaker_kind(according.text) or "unknown"
+        )
         return Attribution((src,), hedge_stance(sent, "reported"), according.start)
     return Attribution((outlet_source(outlet),), hedge_stance(sent, "asserted"), None)
