@@ -169,8 +169,12 @@ _ORG_WORDS = ("police", "army", "military", "ministry", "government", "governor"
 def source_key(name: str, kind: str = "") -> str:
     """Speakers of one side count once: 'police' and 'a police spokesperson'; 'a student union
     leader' and 'the union leader'; the organisers of a protest and their chairwoman (a party
-    to the event speaks for one side, however many of its people are quoted)."""
+    to the event speaks for one side, however many of its people are quoted). A publishing
+    outlet's own voice is keyed by its whole name: 'Tigris Wire' and 'Euphrates Wire' are two
+    outlets, which matters once reports of several outlets are fused."""
     low = f" {name.lower()} "
+    if kind == "outlet":
+        return "outlet:" + " ".join(re.findall(r"[a-z0-9]+", low))
     for word in _ORG_WORDS:
         if f" {word}" in low:
             return word.strip()
