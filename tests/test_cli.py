@@ -287,7 +287,8 @@ def test_cli_events_on_missing_db_is_a_clear_error(tmp_path, capsys):
     assert not db.exists()
 
 
-def test_cli_sample_stores_events_and_points_further(tmp_path, capsys, pipeline):
+def test_cli_sample_stores_events_and_points_further(tmp_path, capsys, pipeline,
+                                                     project_fuser):
     """sample fills the database, prints the table and a 'Look further' line; events reads it."""
     db = str(tmp_path / "s.duckdb")
     assert main(["sample", "--db", db]) == 0
@@ -295,20 +296,299 @@ def test_cli_sample_stores_events_and_points_further(tmp_path, capsys, pipeline)
     assert out.startswith("date ") and "Look further:" in out and f"--db {db}" in out
     assert main(["events", "--db", db, "--format", "json"]) == 0
     stored = stdout_objects(capsys.readouterr().out)
-    assert len(stored) == 1 and len(stored[0]["events"]) >= 10
+    assert len(stored) >= 10 and all("event_id" in e for e in stored)
     assert main(["events", "--db", db, "--type", "Protests", "--format", "json"]) == 0
-    protests = stdout_objects(capsys.readouterr().out)[0]["events"]
+    protests = stdout_objects(capsys.readouterr().out)
     assert protests and {e["event_type"] for e in protests} == {"Protests"}
 
 
-def test_cli_ingest_stores_good_documents_and_reports_bad_ones(tmp_path, capsys, pipeline):
-    """ingest stores what it can read, names what it cannot, and exits 0."""
+def test_cli_ingest_stores_good_documents_and_reports_bad_ones(tmp_path, capsys, pipeline,
+                                                              project_fuser):
+    """ingest stores what it can read, names what it cannot, logs both, and exits 0."""
     db = str(tmp_path / "i.duckdb")
     good = write(tmp_path, "good.txt", STRIKE)
     bad = jsonl(tmp_path, "b.jsonl", ["{", json.dumps({"id": "p", "text": PROTEST})])
     assert main(["ingest", good, bad, "--db", db, "--published", "2023-05-02"]) == 0
     out, err = capsys.readouterr()
-    assert out == "" and "[E007]" in err and "stored 2 documents" in err
+    assert out == "" and "[E007]" in err and "stored 2 documents" in err and "1 failed" in err
+    assert f"{good}: " in err and "[1/2]" in err and "[2/2]" in err
+    from reportedly.store import Store
+
+    with Store(db) as store:
+        log = [(r["path"], r["status"]) for r in store.ingest_log()]
+    assert log == [(f"{bad}:1", "failed"), (good, "extracted"), (f"{bad}:2", "extracted")]
+
+
+# --- ingest, fusion and exports -------------------------------------------------------------
+
+# Two reports of one car bombing, and three other events close in time (written for these tests).
+STORIES = {
+    "mogadishu-wire.txt": (
+        "MOGADISHU (Wire) - A car bomb exploded near a checkpoint in Mogadishu on Tuesday, "
+        "killing at least seven people, police said. No group immediately claimed the attack."
+    ),
+    "mogadishu-radio.txt": (
+        "MOGADISHU, Somalia (Radio Dalsan) - At least nine people died when an "
+        "explosives-laden car blew up beside a security checkpoint in Mogadishu on Tuesday, a "
+        "hospital official said."
+    ),
+    "kismayo.txt": (
+        "KISMAYO, Somalia (Wire) - Fighters attacked a police station in Kismayo on Thursday, "
+        "a local elder said. Two officers were wounded."
+    ),
+    "kidal.txt": STRIKE,
+    "maiduguri.txt": (
+        "MAIDUGURI, Nigeria (Wire) - Gunmen attacked a village near Maiduguri on Sunday, "
+        "killing between 12 and 20 villagers, a local official said."
+    ),
+}
+PUBLISHED = "2024-03-06"
+
+
+def story_files(folder: Path) -> list[str]:
+    return [write(folder, name, text) for name, text in STORIES.items()]
+
+
+@pytest.fixture(scope="module")
+def story_db(tmp_path_factory, pipeline):
+    """A store with the five reports ingested: four events, the car bombing told twice."""
+    from conftest import install_fuser_standin
+
+    install_fuser_standin()
+    folder = tmp_path_factory.mktemp("stories")
+    db = str(folder / "stories.duckdb")
+    assert main(["ingest", *story_files(folder), "--db", db, "--published", PUBLISHED]) == 0
+    return db
+
+
+def events_json(db: str, *args: str, capsys) -> list[dict]:
+    capsys.readouterr()
+    assert main(["events", "--db", db, "--format", "json", *args]) == 0
+    return stdout_objects(capsys.readouterr().out)
+
+
+def test_cli_ingest_fuses_two_reports_of_one_event(story_db, capsys):
+    """The two car-bomb reports are one event with both documents and sources; four in all."""
+    events = events_json(story_db, capsys=capsys)
+    assert len(events) == 4
+    (bombing,) = [e for e in events if e["location"] and e["location"]["name"] == "Mogadishu"]
+    assert len(bombing["documents"]) == 2 and bombing["number_of_sources"] >= 2
+    assert {c["evidence"]["doc_id"] for c in bombing["claims"]} == set(bombing["documents"])
+
+
+def test_cli_ingest_again_leaves_identical_events_and_claims(tmp_path, capsys, pipeline,
+                                                            project_fuser):
+    """Ingesting the same files twice changes no event, claim or link; each is 'skipped'."""
+    from reportedly.store import Store
+
+    db = str(tmp_path / "twice.duckdb")
+    files = story_files(tmp_path)
+    assert main(["ingest", *files, "--db", db, "--published", PUBLISHED]) == 0
+    with Store(db) as store:
+        first = store.snapshot()
+    capsys.readouterr()
+    assert main(["ingest", *files, "--db", db, "--published", PUBLISHED]) == 0
+    err = capsys.readouterr().err
+    with Store(db) as store:
+        assert store.snapshot() == first
+    assert err.count("already stored, skipped") == len(files)
+
+
+KILLABLE = (
+    "import sys\n"
+    "sys.path.insert(0, sys.argv[1])\n"
+    "from conftest import install_fuser_standin\n"
+    "install_fuser_standin()\n"
+    "from reportedly.cli import main\n"
+    "sys.exit(main(sys.argv[2:]))\n"
+)
+
+
+def test_cli_ingest_killed_midway_then_rerun_equals_a_clean_run(tmp_path, capsys, pipeline,
+                                                               project_fuser, monkeypatch):
+    """A process killed after its first commit leaves no half-written event; running the
+    same ingest again finishes the job with the same events and claims as a clean run."""
+    from reportedly.cli import sample_documents
+    from reportedly.store import Store
+
+    files = story_files(tmp_path)
+    for d in sample_documents()[:8]:
+        files.append(write(tmp_path, d.path, d.text))
+    killed, clean = str(tmp_path / "killed.duckdb"), str(tmp_path / "clean.duckdb")
+    argv = ["ingest", *files, "--published", PUBLISHED]
+    env = {**__import__("os").environ, "REPORTEDLY_BATCH_SIZE": "1"}
+    proc = subprocess.Popen([sys.executable, "-c", KILLABLE, str(REPO / "tests"), *argv,
+                             "--db", killed], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                            text=True, env=env)
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "[1/" in line:
+            proc.kill()
+            break
+    proc.wait(timeout=60)
+    with Store(killed) as store:
+        stored_docs = store.count()[0]
+        linked = store.con.execute("SELECT count(DISTINCT doc_id) FROM mentions").fetchone()
+    assert 1 <= stored_docs < len(files) and linked == (stored_docs,)
+    monkeypatch.setenv("REPORTEDLY_BATCH_SIZE", "1")
+    assert main([*argv, "--db", killed]) == 0
+    assert main([*argv, "--db", clean]) == 0
+    with Store(killed) as a, Store(clean) as b:
+        assert a.snapshot() == b.snapshot()
+        assert a.count() == b.count() == (len(files), b.count()[1])
+
+
+def test_cli_ingest_into_a_file_that_is_not_duckdb_changes_nothing(tmp_path, capsys):
+    """ingest into a foreign file is E013, exit 2, and the file keeps its bytes."""
+    target = write(tmp_path, "notes.duckdb", "my notes, not a database\n")
+    report = write(tmp_path, "a.txt", STRIKE)
+    assert main(["ingest", report, "--db", target]) == 2
+    assert "[E013]" in capsys.readouterr().err
+    assert Path(target).read_text() == "my notes, not a database\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "places"),
+    [
+        ([], {"Mogadishu", "Kismayo", "Kidal", "Maiduguri"}),
+        (["--country", "Somalia"], {"Mogadishu", "Kismayo"}),
+        (["--country", "ml"], {"Kidal"}),
+        (["--bbox", "45,1,46,3"], {"Mogadishu"}),
+        (["--bbox=-20,0,20,20"], {"Kidal", "Maiduguri"}),
+        (["--since", "2024-03-04"], {"Mogadishu", "Kidal"}),
+        (["--until", "2024-03-03"], {"Kismayo", "Maiduguri"}),
+        (["--since", "2024-03-01", "--until", "2024-03-04", "--country", "Nigeria"],
+         {"Maiduguri"}),
+    ],
+)
+def test_cli_events_filters(story_db, capsys, args, places):
+    """--country (name or code), --bbox, --since and --until select stored events."""
+    assert {e["location"]["name"] for e in events_json(story_db, *args, capsys=capsys)} == places
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["--since", "2024/03/01"], "E009"),
+        (["--until", "yesterday"], "E009"),
+        (["--bbox", "45,1,46"], "E200"),
+        (["--bbox", "a,b,c,d"], "E200"),
+        (["--bbox", "46,1,45,3"], "E200"),
+        (["--bbox", "45,3,46,1"], "E200"),
+        (["--bbox", "45,-95,46,3"], "E200"),
+        (["--bbox=-190,1,46,3"], "E200"),
+        (["--bbox", "nan,1,46,3"], "E200"),
+        (["--policy", "toll=max"], "E201"),
+        (["--policy", "winner=first"], "E201"),
+        (["--policy", "toll"], "E201"),
+        (["--format", "parquet"], "E202"),
+    ],
+)
+def test_cli_events_bad_values_are_one_line_errors(story_db, capsys, args, code):
+    """A bad date, box, policy or a Parquet export without --out: one stderr line, exit 2."""
+    capsys.readouterr()
+    assert main(["events", "--db", story_db, *args]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.strip().splitlines()) == 1 and f"[{code}]" in err
+
+
+def test_cli_events_acled_and_ucdp_csv(story_db, capsys):
+    """The CSV exports have their headers and a row per event; UCDP cites the articles."""
+    from reportedly.export import UCDP_COLUMNS
+
+    capsys.readouterr()
+    assert main(["events", "--db", story_db, "--format", "acled-csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0] == ACLED_31 and len(rows) == 5
+    assert main(["events", "--db", story_db, "--format", "ucdp-csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert tuple(rows[0]) == UCDP_COLUMNS and len(rows) == 4
+    bombing = next(r for r in rows if r["where_coordinates"] == "Mogadishu")
+    assert bombing["source_article"].count("2024-03-06") == 2
+
+
+def test_cli_events_plover_json_and_geojson(story_db, capsys):
+    """PLOVER JSON has a record per event; GeoJSON is valid for the geojson library."""
+    import geojson
+
+    capsys.readouterr()
+    assert main(["events", "--db", story_db, "--format", "plover-json"]) == 0
+    records = stdout_objects(capsys.readouterr().out)
+    assert len(records) == 4 and all(r["event"] and "claims" in r for r in records)
+    assert main(["events", "--db", story_db, "--format", "geojson"]) == 0
+    fc = geojson.loads(capsys.readouterr().out)
+    assert fc.is_valid and len(fc["features"]) == 4
+
+
+def test_cli_events_parquet_reads_back_equal_to_the_json(story_db, tmp_path, capsys):
+    """--format parquet --out FILE writes what --format json prints, event for event."""
+    from reportedly.export import read_parquet
+
+    as_json = events_json(story_db, capsys=capsys)
+    target = tmp_path / "events.parquet"
+    assert main(["events", "--db", story_db, "--format", "parquet", "--out", str(target)]) == 0
+    assert capsys.readouterr().out == ""
+    assert [json.loads(r["body"]) for r in read_parquet(target)] == as_json
+
+
+def test_cli_events_out_writes_a_text_format_to_a_file(story_db, tmp_path, capsys):
+    """--out sends a text export to a file and nothing to stdout; a bad path is E203."""
+    target = tmp_path / "events.csv"
+    capsys.readouterr()
+    assert main(["events", "--db", story_db, "--format", "ucdp-csv", "--out", str(target)]) == 0
+    assert capsys.readouterr().out == "" and target.read_text().startswith("id,year,")
+    bad = str(tmp_path / "no" / "such" / "dir.csv")
+    assert main(["events", "--db", story_db, "--format", "json", "--out", bad]) == 2
+    assert "[E203]" in capsys.readouterr().err
+
+
+def test_cli_policy_choices_are_the_ones_resolve_accepts():
+    """Every --policy value the CLI offers is a valid resolve.Policy, and only those."""
+    from reportedly.cli import POLICY_CHOICES, parse_policy
+    from reportedly.resolve import Policy
+
+    for name, values in POLICY_CHOICES.items():
+        for value in values:
+            assert getattr(parse_policy([f"{name}={value}"]), name) == value
+        with pytest.raises(ValueError):
+            Policy(**{name: "no-such-value"})
+    assert parse_policy(None) is None
+    both = parse_policy(["toll=highest", "contested_perpetrator = first"])
+    assert (both.toll, both.contested_perpetrator) == ("highest", "first")
+
+
+def test_cli_extract_policy_changes_the_resolved_toll(tmp_path, capsys, pipeline):
+    """--policy toll=highest puts the highest reported figure into the ACLED column."""
+    path = write(tmp_path, "range.txt", STORIES["maiduguri.txt"])
+    tolls = []
+    for extra in ([], ["--policy", "toll=highest"]):
+        assert main(["extract", path, "--published", PUBLISHED, *extra]) == 0
+        (doc,) = stdout_objects(capsys.readouterr().out)
+        tolls.append(doc["events"][0]["fatalities"])
+    assert tolls[0]["acled"] < tolls[1]["acled"] == tolls[1]["high"]
+    assert tolls[0]["low"] == tolls[1]["low"]
+
+
+def test_cli_events_policy_re_resolves_stored_events(story_db, capsys):
+    """events --policy toll=highest re-resolves the stored tolls; the claims stay the same."""
+    pytest.importorskip("reportedly.fuse")
+    default = {e["event_id"]: e for e in events_json(story_db, capsys=capsys)}
+    highest = {e["event_id"]: e for e in events_json(story_db, "--policy", "toll=highest",
+                                                    capsys=capsys)}
+    assert set(default) == set(highest)
+    (village,) = [i for i, e in default.items() if e["location"]["name"] == "Maiduguri"]
+    assert default[village]["fatalities"]["acled"] < highest[village]["fatalities"]["acled"]
+    assert all(default[i]["claims"] == highest[i]["claims"] for i in default)
+
+
+@pytest.mark.parametrize("fmt", ["ucdp-csv", "plover-json"])
+def test_cli_extract_writes_the_store_formats_too(tmp_path, capsys, pipeline, fmt):
+    """extract uses the same writers as events: UCDP CSV and PLOVER JSON work on reports."""
+    path = write(tmp_path, "a.txt", STRIKE)
+    assert main(["extract", path, "--published", "2023-05-02", "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    first = out.splitlines()[0]
+    assert first.startswith("id,year,") if fmt == "ucdp-csv" else json.loads(first)["event"]
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

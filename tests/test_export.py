@@ -1,4 +1,5 @@
-"""Writers: JSON lines, ACLED CSV (31 columns), GeoJSON (RFC 7946) and the terminal table."""
+"""Writers: JSON lines, ACLED CSV (31 columns), UCDP-GED-style CSV, PLOVER JSON, GeoJSON
+(RFC 7946), Parquet and the terminal table."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+import geojson as geojson_lib
 import pytest
 
 from reportedly import export
@@ -160,12 +162,135 @@ def test_export_table_width_cuts_lines_when_asked():
     assert max(len(line) for line in export.table([event()], width=40).splitlines()) <= 40
 
 
-@pytest.mark.parametrize("fmt", export.FORMATS)
+@pytest.mark.parametrize("fmt", export.TEXT_FORMATS)
 def test_export_to_string_handles_no_events(fmt):
-    """Every format writes something sensible for an empty result."""
+    """Every format writes something sensible for an empty result (no lines for JSON lines)."""
     text = export.to_string([], fmt)
-    assert text.endswith("\n")
+    assert text.endswith("\n") or (fmt == "plover-json" and text == "")
     if fmt == "acled-csv":
         assert text.strip() == ",".join(export.ACLED_COLUMNS)
     if fmt == "geojson":
         assert json.loads(text) == {"type": "FeatureCollection", "features": []}
+    if fmt == "ucdp-csv":
+        assert text.strip() == ",".join(export.UCDP_COLUMNS)
+
+
+UCDP_HEADER = (
+    "id,year,type_of_violence,side_a,side_b,where_coordinates,latitude,longitude,country,adm_1,"
+    "where_prec,date_start,date_end,date_prec,deaths_a,deaths_b,deaths_civilians,"
+    "deaths_unknown,best,low,high,number_of_sources,source_article"
+)
+
+
+def test_export_ucdp_header_is_the_documented_columns():
+    """The UCDP-style CSV has the GED columns the README lists, in that order."""
+    buf = io.StringIO()
+    export.write_ucdp_csv([event()], buf)
+    assert buf.getvalue().splitlines()[0] == UCDP_HEADER
+
+
+def test_export_ucdp_row_values():
+    """Deaths go to deaths_unknown (best = their sum), places and precisions carry over."""
+    row = export.ucdp_row(event(extras={"documents": ["doc1"], "number_of_sources": 3}),
+                          articles={"doc1": "Wire, 2023-05-08, https://wire.example/gao"})
+    assert (row["side_a"], row["side_b"]) == ("JNIM: Group for Support of Islam and Muslims",
+                                              "Military Forces of Mali (2021-)")
+    assert (row["where_coordinates"], row["adm_1"], row["where_prec"]) == ("Gao", "Gao", 2)
+    assert (row["latitude"], row["longitude"]) == ("16.2712", "-0.0447")
+    assert (row["date_start"], row["date_end"], row["date_prec"]) == ("2023-05-07",) * 2 + (1,)
+    assert (row["best"], row["low"], row["high"], row["deaths_unknown"]) == (4, 4, 6, 4)
+    assert row["deaths_a"] == row["deaths_b"] == row["deaths_civilians"] == 0
+    assert row["number_of_sources"] == 3
+    assert row["source_article"] == "Wire, 2023-05-08, https://wire.example/gao"
+    assert row["type_of_violence"] == 1 and row["year"] == 2023
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({}, 1),
+        ({"inter1": 2, "inter2": 3}, 2),
+        ({"inter1": 3, "inter2": None}, 2),
+        ({"inter2": 7, "civilian_targeting": "Civilian targeting"}, 3),
+        ({"event_type": "Protests", "inter1": 6}, None),
+        ({"event_type": "Riots", "inter1": 5, "inter2": 1}, None),
+        ({"inter1": None}, None),
+    ],
+    ids=["state-based", "non-state", "one-group", "one-sided", "protest", "riot", "no-side"],
+)
+def test_export_ucdp_type_of_violence(changes, expected):
+    """State on a side: 1; organised groups only: 2; civilians targeted: 3; protests: none."""
+    assert export.type_of_violence(event(**changes)) == expected
+
+
+def test_export_ucdp_one_sided_deaths_are_civilians_and_unknowns_are_empty():
+    """One-sided violence counts its dead as civilians; an unknown toll leaves cells empty."""
+    vac = export.ucdp_row(event(inter2=7, civilian_targeting="Civilian targeting"))
+    assert (vac["deaths_civilians"], vac["deaths_unknown"]) == (4, 0)
+    unknown = export.ucdp_row(event(fatalities=Fatalities(0), location=None, event_date=None))
+    assert unknown["best"] == unknown["low"] == unknown["deaths_unknown"] == ""
+    assert unknown["date_start"] == unknown["where_coordinates"] == ""
+    assert "None" not in {str(v) for v in unknown.values()}
+
+
+@pytest.mark.parametrize(("precision", "start", "end", "date_prec"),
+                         [(1, "2023-05-07", "2023-05-07", 1), (2, "2023-05-04", "2023-05-10", 3),
+                          (3, "2023-04-22", "2023-05-22", 5)])
+def test_export_ucdp_dates_span_the_time_precision(precision, start, end, date_prec):
+    """A week- or month-precise date becomes a start-end span with UCDP's date_prec."""
+    row = export.ucdp_row(event(time_precision=precision))
+    assert (row["date_start"], row["date_end"], row["date_prec"]) == (start, end, date_prec)
+
+
+def test_export_plover_record_has_the_plover_fields_and_our_claims():
+    """PLOVER JSON: actor, recipient, event, mode, context, dead, date, location, claims."""
+    buf = io.StringIO()
+    export.write_plover_json([event(), event(event_id="b", location=None)], buf)
+    first, second = (json.loads(line) for line in buf.getvalue().splitlines())
+    assert {"actor", "recipient", "event", "mode", "context", "dead", "date", "location",
+            "claims"} <= set(first)
+    assert (first["event"], first["mode"], first["dead"]) == ("ASSAULT", "firearms", 4)
+    assert first["actor"].startswith("JNIM") and first["date"] == "2023-05-07"
+    assert first["location"]["lat"] == GAO.lat and len(first["claims"]) == 2
+    assert first["context"] == [] and second["location"] is None
+
+
+def test_export_geojson_is_valid_for_a_geojson_library():
+    """The FeatureCollection passes the geojson library's RFC 7946 validation."""
+    buf = io.StringIO()
+    export.write_geojson([event(), event(event_id="x", location=None)], buf)
+    fc = geojson_lib.loads(buf.getvalue())
+    assert fc.is_valid, fc.errors()
+    assert all(f.is_valid for f in fc["features"])
+
+
+def test_export_parquet_reads_back_equal_to_the_json(tmp_path):
+    """Each Parquet row's body equals the JSON export's event, and the flat columns agree."""
+    events = [event(), event(event_id="b", location=None, event_date=None,
+                             fatalities=Fatalities(0))]
+    path = tmp_path / "events.parquet"
+    export.write_parquet(events, path)
+    buf = io.StringIO()
+    export.write_events(events, "json", buf)
+    as_json = [json.loads(line) for line in buf.getvalue().splitlines()]
+    rows = export.read_parquet(path)
+    assert [json.loads(r["body"]) for r in rows] == as_json
+    assert [json.loads(r["claims"]) for r in rows] == [e["claims"] for e in as_json]
+    assert rows[0]["event_date"] == date(2023, 5, 7) and rows[0]["latitude"] == GAO.lat
+    assert (rows[0]["fatalities"], rows[0]["high"]) == (4, 6)
+    assert rows[1]["event_date"] is None and rows[1]["latitude"] is None
+
+
+def test_export_parquet_with_no_events_is_an_empty_table(tmp_path):
+    """No events still makes a readable Parquet file with the columns."""
+    path = tmp_path / "none.parquet"
+    export.write_parquet([], path)
+    assert export.read_parquet(path) == []
+
+
+def test_export_events_json_is_one_event_per_line():
+    """The stored-events JSON writer prints each event's contract object on its own line."""
+    buf = io.StringIO()
+    export.write_events([event(), event(event_id="b")], "json", buf)
+    lines = [json.loads(line) for line in buf.getvalue().splitlines()]
+    assert [e["event_id"] for e in lines] == ["0123456789abcdef", "b"]

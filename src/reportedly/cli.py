@@ -17,10 +17,18 @@ from pathlib import Path
 
 from reportedly import __version__
 from reportedly.errors import E, ReportedlyError
+from reportedly.export import FORMATS, TEXT_FORMATS
 from reportedly.records import Document, Extraction
 
 log = logging.getLogger("reportedly")
-EXTRACT_FORMATS = ("json", "acled-csv", "geojson", "table")
+EXTRACT_FORMATS = TEXT_FORMATS
+# The values reportedly.resolve.Policy accepts (a test keeps the two in step).
+POLICY_CHOICES = {
+    "contested_perpetrator": ("unidentified", "most_sources", "first"),
+    "toll": ("conservative", "highest"),
+}
+POLICY_HELP = ("resolution policy NAME=VALUE, repeatable: contested_perpetrator="
+               "unidentified|most_sources|first, toll=conservative|highest")
 EVAL_KINDS = ("seed", "acled", "geo", "wikievents")
 
 
@@ -42,9 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--published", metavar="YYYY-MM-DD", help="publication date of the reports")
     ex.add_argument("--outlet", metavar="NAME", help="the outlet that published the reports")
     ex.add_argument("--format", choices=EXTRACT_FORMATS, default="json",
-                    help="output format (default: json, the output contract)")
+                    help="output format (default: json, the output contract; the other "
+                         "formats list the events, as `reportedly events` does)")
     ex.add_argument("--explain", action="store_true",
                     help="print which rule typed each event (stderr)")
+    ex.add_argument("--policy", action="append", metavar="NAME=VALUE", help=POLICY_HELP)
 
     geo = sub.add_parser("geoparse", help="find and resolve the place names of reports")
     geo.add_argument("files", nargs="*", metavar="FILE", help="plain-text reports")
@@ -65,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--db", default=None,
                         help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)")
 
-    ing = sub.add_parser("ingest", help="extract reports and store their events")
+    ing = sub.add_parser("ingest", help="extract reports and fuse their events into the store")
     ing.add_argument("paths", nargs="+", metavar="PATH", help=".txt or .jsonl files")
     ing.add_argument("--db", default=None,
                      help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)")
@@ -73,15 +83,22 @@ def build_parser() -> argparse.ArgumentParser:
                      help="publication date of reports that do not give their own")
     ing.add_argument("--outlet", metavar="NAME",
                      help="outlet of reports that do not give their own")
+    ing.add_argument("--policy", action="append", metavar="NAME=VALUE", help=POLICY_HELP)
 
-    evs = sub.add_parser("events", help="list stored events")
+    evs = sub.add_parser("events", help="list or export stored events")
     evs.add_argument("--db", default=None,
                      help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)")
-    evs.add_argument("--country", help="only events in this country (e.g. Syria)")
+    evs.add_argument("--since", metavar="YYYY-MM-DD", help="only events on or after this date")
+    evs.add_argument("--until", metavar="YYYY-MM-DD", help="only events on or before this date")
+    evs.add_argument("--country", help="only events in this country, name or ISO code")
     evs.add_argument("--type", dest="event_type",
                      help="only events of this event type or sub-event type (e.g. Protests)")
-    evs.add_argument("--format", choices=EXTRACT_FORMATS, default="table",
-                     help="output format (default: table)")
+    evs.add_argument("--bbox", metavar="W,S,E,N",
+                     help="only events located in this box (degrees: west,south,east,north)")
+    evs.add_argument("--format", choices=FORMATS, default="table",
+                     help="output format (default: table); parquet needs --out")
+    evs.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    evs.add_argument("--policy", action="append", metavar="NAME=VALUE", help=POLICY_HELP)
     return p
 
 
@@ -134,11 +151,65 @@ def _read_documents(files: Sequence[str], input_jsonl: str | None, *, published:
             yield (item.id, item.message) if isinstance(item, IngestError) else item
 
 
-def _run_pipeline(items: Iterable[Document | tuple[str, str]]) -> Iterator[Extraction]:
-    """Extract documents in order, passing error records through, with progress on stderr."""
-    from reportedly.pipeline import default_pipeline
+def _pipeline(policy=None):
+    """The shared pipeline, or one resolving with the given policy."""
+    from reportedly.pipeline import Pipeline, default_pipeline
 
-    pipeline = default_pipeline()
+    return default_pipeline() if policy is None else Pipeline(policy=policy)
+
+
+def parse_policy(values: Sequence[str] | None):
+    """``--policy NAME=VALUE`` options to a ``resolve.Policy`` (None when none is given)."""
+    if not values:
+        return None
+    choices = "; ".join(f"{k}={'|'.join(v)}" for k, v in POLICY_CHOICES.items())
+    chosen: dict[str, str] = {}
+    for value in values:
+        name, sep, setting_ = (part.strip() for part in value.partition("="))
+        if not sep or name not in POLICY_CHOICES:
+            raise ReportedlyError(E.E201, value=value, reason=f"no policy named {name!r}",
+                                  choices=choices)
+        if setting_ not in POLICY_CHOICES[name]:
+            raise ReportedlyError(E.E201, value=value, reason=f"{name} cannot be {setting_!r}",
+                                  choices=choices)
+        chosen[name] = setting_
+    from reportedly.resolve import Policy
+
+    return Policy(**chosen)
+
+
+def parse_bbox(value: str | None):
+    """``--bbox W,S,E,N`` to a ``store.BBox``; a box across the antimeridian is refused."""
+    if value is None:
+        return None
+    from reportedly.store import BBox
+
+    parts = [p.strip() for p in value.split(",")]
+    try:
+        west, south, east, north = (float(p) for p in parts)
+    except ValueError:
+        raise ReportedlyError(E.E200, value=value, reason="four numbers are needed") from None
+    problems = (
+        (not all(map(_finite, (west, south, east, north))), "not finite"),
+        (not (-180 <= west <= 180 and -180 <= east <= 180), "longitude outside -180..180"),
+        (not (-90 <= south <= 90 and -90 <= north <= 90), "latitude outside -90..90"),
+        (west > east, "west is east of east"),
+        (south > north, "south is north of north"),
+    )
+    for bad, reason in problems:
+        if bad:
+            raise ReportedlyError(E.E200, value=value, reason=reason)
+    return BBox(west, south, east, north)
+
+
+def _finite(x: float) -> bool:
+    return x == x and abs(x) != float("inf")
+
+
+def _run_pipeline(items: Iterable[Document | tuple[str, str]], *, policy=None
+                  ) -> Iterator[Extraction]:
+    """Extract documents in order, passing error records through, with progress on stderr."""
+    pipeline = _pipeline(policy)
     batch_size = _batch_size()
     pending: list[Document] = []
     progress = _Progress()
@@ -197,7 +268,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     extractions: list[Extraction] = []
     out = sys.stdout
     ok = failed = 0
-    for ex in _run_pipeline(_documents(args)):
+    policy = parse_policy(args.policy)
+    for ex in _run_pipeline(_documents(args), policy=policy):
         failed += ex.error is not None
         ok += ex.error is None
         if args.explain:
@@ -291,15 +363,36 @@ def sample_documents() -> list[Document]:
     return docs
 
 
-def _store_extractions(db: str, documents: list[Document]) -> tuple[int, int]:
-    from reportedly.pipeline import default_pipeline
-    from reportedly.store import Store
-
-    with Store(db) as store:
-        pipeline = default_pipeline()
-        store.add_many(zip(documents, pipeline.pipe(documents, batch_size=_batch_size()),
-                           strict=True))
-        return store.count()
+def _ingest(store, documents: list[tuple[Document, str]], *, policy=None) -> tuple[int, int]:
+    """Extract and store documents one transaction each, skipping those stored already;
+    a line per document on stderr. Returns (stored, skipped)."""
+    todo = []
+    skipped = 0
+    for doc, path in documents:
+        if store.is_stored(doc):
+            store.log(doc.id, path, "skipped", "already stored")
+            print(f"reportedly: {path}: already stored, skipped", file=sys.stderr)
+            skipped += 1
+        else:
+            todo.append((doc, path))
+    if not todo:
+        return 0, skipped
+    pipeline = _pipeline(policy)
+    extractions = pipeline.pipe((d for d, _ in todo), batch_size=_batch_size())
+    stored = 0
+    for i, ((doc, path), ex) in enumerate(zip(todo, extractions, strict=True), start=1):
+        result = store.ingest(doc, ex, path=path)
+        if result.status == "failed":
+            print(f"reportedly: error: {result.reason}", file=sys.stderr)
+        elif result.status == "extracted":
+            stored += 1
+            print(f"reportedly: [{i}/{len(todo)}] {path}: {result.events} events, "
+                  f"{result.merged} joined a stored event", file=sys.stderr)
+        else:
+            skipped += 1
+            print(f"reportedly: [{i}/{len(todo)}] {path}: skipped ({result.reason})",
+                  file=sys.stderr)
+    return stored, skipped
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
@@ -309,56 +402,106 @@ def cmd_sample(args: argparse.Namespace) -> int:
     db = _db(args)
     documents = sample_documents()
     print(f"reportedly: extracting {len(documents)} sample reports into {db} ...", file=sys.stderr)
-    n_docs, n_events = _store_extractions(db, documents)
     with Store(db) as store:
+        _ingest(store, [(d, d.path or d.id) for d in documents])
+        n_docs, n_events = store.count()
         events = list(store.events())
     print(export.table(events))
     print(f"\n{n_events} events from {n_docs} reports stored in {db}.")
     print(f"Look further: .venv/bin/reportedly events --db {db} --format json "
-          "(or --format acled-csv / geojson, --country Syria, --type Protests)")
+          "(or --format acled-csv / ucdp-csv / geojson, --country Syria, --type Protests)")
     return 0
+
+
+def _ingest_inputs(paths: Sequence[str], *, published: date | None, outlet: str | None
+                   ) -> Iterator[tuple[Document, str] | tuple[None, str, str]]:
+    """(document, where it came from) for each readable input; (None, where, message) otherwise."""
+    from reportedly.ingest import IngestError, read_jsonl, read_text
+
+    for path in paths:
+        try:
+            if path.endswith(".jsonl"):
+                for n, item in enumerate(read_jsonl(path, published=published, outlet=outlet),
+                                         start=1):
+                    if isinstance(item, IngestError):
+                        yield (None, f"{path}:{n}", item.message)
+                    else:
+                        yield (item, f"{path}:{n}")
+            else:
+                yield (read_text(path, published=published, outlet=outlet), path)
+        except ReportedlyError as exc:
+            yield (None, path, str(exc))
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from reportedly.ingest import IngestError, parse_date, read_jsonl, read_text
+    from reportedly.ingest import parse_date
+    from reportedly.store import Store
 
     published = parse_date(args.published)
-    documents: list[Document] = []
-    failed = 0
-    for path in args.paths:
-        try:
-            if path.endswith(".jsonl"):
-                for item in read_jsonl(path, published=published, outlet=args.outlet):
-                    if isinstance(item, IngestError):
-                        print(f"reportedly: error: {item.message}", file=sys.stderr)
-                        failed += 1
-                    else:
-                        documents.append(item)
-            else:
-                documents.append(read_text(path, published=published, outlet=args.outlet))
-        except ReportedlyError as exc:
-            print(f"reportedly: error: {exc}", file=sys.stderr)
-            failed += 1
-    if not documents:
-        return 1 if failed else 0
-    n_docs, n_events = _store_extractions(_db(args), documents)
-    print(f"reportedly: stored {len(documents)} documents; the store holds {n_events} events "
-          f"from {n_docs} documents", file=sys.stderr)
-    return 0
+    policy = parse_policy(args.policy)
+    db = _db(args)
+    documents: list[tuple[Document, str]] = []
+    failures: list[tuple[str, str]] = []
+    for item in _ingest_inputs(args.paths, published=published, outlet=args.outlet):
+        if item[0] is None:
+            print(f"reportedly: error: {item[2]}", file=sys.stderr)
+            failures.append((item[1], item[2]))
+        else:
+            documents.append((item[0], item[1]))
+    with Store(db, policy=policy) as store:
+        for where, message in failures:
+            store.log(None, where, "failed", message)
+        stored, skipped = _ingest(store, documents, policy=policy)
+        n_docs, n_events = store.count()
+    print(f"reportedly: stored {stored} documents ({skipped} skipped, {len(failures)} failed); "
+          f"the store holds {n_events} events from {n_docs} documents", file=sys.stderr)
+    return 1 if failures and not documents else 0
 
 
 def cmd_events(args: argparse.Namespace) -> int:
     from reportedly import export
-    from reportedly.store import Store
+    from reportedly.ingest import parse_date
+    from reportedly.store import Store, load_fuser
 
+    since, until = parse_date(args.since), parse_date(args.until)
+    bbox = parse_bbox(args.bbox)
+    policy = parse_policy(args.policy)
+    if args.format in export.BINARY_FORMATS and not args.out:
+        raise ReportedlyError(E.E202, fmt=args.format)
     db = _db(args)
     if not Path(db).exists():
         raise ReportedlyError(E.E013, path=db,
                               reason="no such file; run `reportedly ingest` or `make run` first")
     with Store(db) as store:
-        events = list(store.events(country=args.country, event_type=args.event_type))
-    export.write([Extraction("store", tuple(events))], args.format, sys.stdout)
+        events = list(store.events(since=since, until=until, country=args.country,
+                                   event_type=args.event_type, bbox=bbox))
+        articles = store.articles()
+    if policy is not None:
+        # Merging an event with itself re-resolves its values under the chosen policy.
+        fuser = load_fuser(policy)
+        events = [fuser.merge(e, e) for e in events]
+    _write_events(events, args.format, args.out, articles=articles)
+    print(f"reportedly: {len(events)} events", file=sys.stderr)
     return 0
+
+
+def _write_events(events, fmt: str, out: str | None, *, articles: dict[str, str]) -> None:
+    import duckdb
+
+    from reportedly import export
+
+    try:
+        if fmt in export.BINARY_FORMATS:
+            export.write_parquet(events, out)
+        elif out:
+            with open(out, "w", encoding="utf-8", newline="") as fh:
+                export.write_events(events, fmt, fh, articles=articles)
+        else:
+            export.write_events(events, fmt, sys.stdout, articles=articles)
+    except OSError as exc:
+        raise ReportedlyError(E.E203, path=out, reason=exc.strerror or str(exc)) from None
+    except duckdb.Error as exc:  # the Parquet target cannot be written
+        raise ReportedlyError(E.E203, path=out, reason=str(exc).splitlines()[0]) from None
 
 
 COMMANDS = {

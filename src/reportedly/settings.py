@@ -29,6 +29,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("eval_dir", "../shared/eval", "REPORTEDLY_EVAL",
             "Folder of the evaluation gold sets (never part of the package)."),
     Setting("batch_size", 32, "REPORTEDLY_BATCH_SIZE", "Documents per spaCy batch.", int),
+    Setting("fusion_window_days", 3, "REPORTEDLY_FUSION_WINDOW_DAYS",
+            "Days either side of an event's date within which a new report may join it.", int),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 
