@@ -27,7 +27,7 @@ from reportedly.evaluate.gold import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-SEED_CHECKS = REPO / "tests" / "fixtures" / "seed.must_not.json"
+SEED_CHECKS = REPO / "tests" / "fixtures" / "drone-strike-al-qaim.must_not.json"
 SEED_NAME = "drone-strike-al-qaim"
 SAMPLES = sample_golds()
 IDS = [p.name.removesuffix(".gold.json") for p in SAMPLES]

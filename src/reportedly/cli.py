@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="acled: give no publication date (explicit dates only)")
     ev.add_argument("--confusion", action="store_true",
                     help="acled: also print the sub-type confusion table")
+    ev.add_argument("--checks", metavar="PATH",
+                    help="seed: machine-checkable must-not rules, a file or a folder holding "
+                         "<name>.must_not.json (default: tests/fixtures when it has one)")
 
     sample = sub.add_parser("sample", help="extract the bundled sample reports into a DuckDB file")
     sample.add_argument("--db", default=None,
@@ -308,6 +311,15 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
 # --- eval -----------------------------------------------------------------------------------
 
 
+def _seed_checks(given: str | None, path: Path) -> str | None:
+    """The must-not rules for a seed: as given, else the checkout's tests/fixtures copy."""
+    if given:
+        return given
+    stem = path.name.removesuffix(".gold.json").removesuffix(".txt")
+    here = Path("tests/fixtures")
+    return str(here) if (here / f"{stem}.must_not.json").is_file() else None
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     path = Path(args.path)
     if not path.exists():
@@ -315,7 +327,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.kind == "seed":
         from reportedly.evaluate.gold import run_seed
 
-        report = run_seed(str(path))
+        report = run_seed(str(path), checks=_seed_checks(args.checks, path))
         print(report.table())
         return 0 if report.passed else 1
     if args.kind == "acled":
