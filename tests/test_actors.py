@@ -23,7 +23,8 @@ ACTORS = lexicons.load("actors")
 
 @pytest.fixture(scope="module")
 def resolver() -> ActorResolver:
-    return ActorResolver()
+    """Today's actor names (periods closed as they closed), not a release's snapshot."""
+    return ActorResolver(names_as_of=None)
 
 
 @pytest.fixture(scope="module")
@@ -402,3 +403,86 @@ def test_actors_activists_are_civilians(resolver, text):
     """Activists are civilians (inter 7) unless they protest."""
     actor = resolver.resolve(text, country="Zimbabwe")
     assert actor is not None and actor.name == "Civilians (Zimbabwe)"
+
+
+# ---- release snapshot, branches, suspects and gangs -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("as_of", "on", "name"),
+    [
+        (date(2022, 7, 1), date(2022, 5, 1), "Military Forces of Iraq (2020-)"),
+        (date(2022, 7, 1), date(2022, 11, 1), "Military Forces of Iraq (2020-)"),
+        (date(2023, 1, 1), date(2022, 5, 1), "Military Forces of Iraq (2020-2022)"),
+        (date(2023, 1, 1), date(2022, 11, 1), "Military Forces of Iraq (2022-)"),
+        (None, date(2022, 5, 1), "Military Forces of Iraq (2020-2022)"),
+    ],
+)
+def test_actors_period_names_follow_the_release(as_of, on, name):
+    """A period that closed after the actor list was taken still reads open in it."""
+    actor = ActorResolver(names_as_of=as_of).resolve("Iraqi forces", country="Iraq", on=on)
+    assert actor is not None and actor.name == name
+
+
+@pytest.mark.parametrize(
+    ("phrase", "country", "name"),
+    [
+        ("Russian air forces", "Ukraine", "Military Forces of Russia (2000-) Air Force"),
+        ("the air force", "Ukraine", "Military Forces of Ukraine (2019-)"),
+        ("military police forces", "Brazil", "Military Forces of Brazil (2019-) Military Police"),
+        ("military police", "Egypt", "Military Forces of Egypt (2014-)"),
+        ("gendarmerie forces", "Turkey", "Military Forces of Turkey (2016-) Gendarmerie"),
+        ("prison guards", "France", "Police Forces of France (2017-) Prison Guards"),
+        ("Turkish army warplanes", "Iraq", "Military Forces of Turkey (2016-)"),
+        ("Turkish army forces", "Iraq", "Military Forces of Turkey (2016-)"),
+        ("pro-IRG forces", "Yemen", "Military Forces of Yemen (2012-)"),
+        ("IS members", "Syria", "Islamic State (Syria)"),
+        ("armed individuals", "Chile", "Unidentified Armed Group (Chile)"),
+        ("a drug trafficking group", "Brazil", "Unidentified Gang (Brazil)"),
+    ],
+)
+def test_actors_resolve_branches_and_owned_forces(resolver, phrase, country, name):
+    """Branches named by a head word, a force named before a weapon, a group's members."""
+    actor = resolver.resolve(phrase, country=country)
+    assert actor is not None and actor.name == name
+
+
+@pytest.mark.parametrize("phrase", ["family members", "members", "unit"])
+def test_actors_named_only_heads_need_a_group(resolver, phrase):
+    """'members' alone names no one."""
+    assert resolver.resolve(phrase, country="Syria") is None
+
+
+@pytest.mark.parametrize(
+    ("country", "text", "air", "name"),
+    [
+        ("Mexico", "A man was killed and his dismembered body was found.", False,
+         "Unidentified Gang (Mexico)"),
+        ("Mexico", "Two armed men shot a man in the market.", False,
+         "Unidentified Armed Group (Mexico)"),
+        ("Brazil", "A man was killed in a drive-by shooting.", False,
+         "Unidentified Gang and/or Police Militia"),
+        ("Syria", "Gunmen linked to a drug gang shot a man.", False,
+         "Unidentified Armed Group (Syria)"),
+        ("Syria", "Unknown warplanes struck the town.", True, "Unidentified Military Forces"),
+        (None, "", False, "Unidentified Armed Group"),
+    ],
+)
+def test_actors_unidentified_perpetrator_by_context(resolver, country, text, air, name):
+    """Unknown perpetrators are gangs where ACLED codes gangs and the report ties them to crime."""
+    assert resolver.unidentified(country, text=text, air=air).name == name
+
+
+def test_actors_find_recodes_armed_men_in_a_drug_war(resolver, nlp):
+    """'armed men' in a Mexican report about a cartel are an Unidentified Gang."""
+    doc = nlp("Armed men shot dead a cartel boss in Culiacan on Monday.")
+    names = [m.actor.name for m in resolver.find(doc, country="Mexico")]
+    assert "Unidentified Gang (Mexico)" in names
+
+
+def test_actors_known_force_with_its_acronym_is_that_force():
+    """'the Israeli Defense Forces (IDF)' is Israel's military, not a new 'IDF: ...' group."""
+    from reportedly.actors import ActorResolver
+
+    actor = ActorResolver(names_as_of=None).resolve("Israeli Defense Forces (IDF)", country="Syria")
+    assert actor is not None and actor.name.startswith("Military Forces of Israel")

@@ -50,6 +50,8 @@ def test_claims_speaker_phrase_is_no_party(nlp):
         ("Fighting between the national army and Kivu rebels killed six people.",
          "the national army", "Kivu rebels"),
         ("Fighting between soldiers and rebels killed six people.", "soldiers", "rebels"),
+        ("Fighting broke out between the army and the rebels near the town.",
+         "the army", "the rebels"),
     ],
 )
 def test_claims_between_gives_both_sides_in_order(nlp, text, first, second):
@@ -65,4 +67,12 @@ def test_claims_members_of_a_group_act_as_the_group(nlp):
     text = "Leaders of the Bari community signed a peace agreement on Monday."
     sent, hits = _sent_and_triggers(nlp, text)
     roles = agent_roles(sent, hits, [_span(text, "Bari community")])
+    assert [r.field for r in roles] == ["actor1"]
+
+
+def test_claims_agent_of_a_weapon_participle_acts(nlp):
+    """'shells fired by the army hit two houses': the agent of what struck is actor1."""
+    text = "Artillery shells fired by the army hit two houses in the village."
+    sent, hits = _sent_and_triggers(nlp, text)
+    roles = agent_roles(sent, hits, [_span(text, "the army")])
     assert [r.field for r in roles] == ["actor1"]

@@ -255,3 +255,41 @@ def test_counts_between_range_property(a: int, b: int) -> None:
     tolls = parse_tolls(f"Medics said between {a} and {b} people were killed.")
     assert [(t.kind, t.low, t.high) for t in tolls] == [("killed", a, b)]
     assert acled_fatalities(tolls) == a
+
+
+@pytest.mark.parametrize(
+    ("text", "acled"),
+    [
+        ("On 13 February 2022, a soldier shot and killed a driver at the junction.", 1),
+        ("On 29 April 2022, 1 militia member was killed during clashes.", 1),
+        ("Unclear fatalities coded as 10.", 10),
+        ("1,000,000 people were killed, the group claimed.", 0),
+        # an absurd figure for one event is read as unknown (codebook: unknown = 0)
+        ("Hundreds of thousands of people were killed in the war.", 0),
+        # a minus sign is no count: what is left is a plural death with no figure
+        ("-5 people were killed.", 3),
+    ],
+)
+def test_counts_dates_coder_figures_and_absurd_numbers(text: str, acled: int) -> None:
+    """The year of a date is no toll; a coder's 'fatalities coded as N' is the figure;
+    absurd or huge figures never crash and never pass the single-event limit."""
+    tolls = parse_tolls(text)
+    assert acled_fatalities(tolls) == acled
+
+
+@pytest.mark.parametrize(
+    ("sources", "needle"),
+    [
+        ([], "no fatalities"),
+        ([parse_tolls("No one was hurt.")], "nobody died"),
+        ([parse_tolls("Dozens of villagers were killed.")], "'dozens'=12"),
+        ([parse_tolls("Between 30 and 57 people were killed.")], "lower figure"),
+        ([parse_tolls("Five people were killed."), parse_tolls("Seven people were killed.")],
+         "lowest of the sources"),
+    ],
+)
+def test_counts_toll_rule_names_the_codebook_rule(sources: list, needle: str) -> None:
+    """The --explain line for a toll names the rule that decided it."""
+    from reportedly.counts import toll_rule
+
+    assert needle in toll_rule(sources)

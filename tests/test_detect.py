@@ -210,3 +210,89 @@ def test_detect_plover_mode_burning_beats_looting(nlp):
     typing = _typing(nlp, "Soldiers burned dozens of homes and looted grain stores in the village.")
     assert typing.sub_event_type == "Looting/property destruction"
     assert typing.plover_mode == "destroy"
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Traders marched to the town hall on Monday. Police intervened and detained two of "
+            "the marchers.",
+            "Protest with intervention",
+        ),
+        (
+            "Nurses protested outside the ministry over the arrest of a union leader last year.",
+            "Peaceful protest",
+        ),
+        (
+            "Residents held a vigil on the anniversary of the riot that shook the town.",
+            "Peaceful protest",
+        ),
+        (
+            "Farmers demonstrated in the square on Friday. Some of them threw bottles at police.",
+            "Violent demonstration",
+        ),
+        (
+            "Youths hurled stones at soldiers at the entrance of the village on Sunday.",
+            "Mob violence",
+        ),
+        (
+            "A group of people beat a suspected thief in the market on Sunday.",
+            "Mob violence",
+        ),
+        ("Rebels clashed with militiamen near the river crossing on Tuesday.", "Armed clash"),
+        (
+            "Gunmen attacked a military convoy near the village on Tuesday, killing two soldiers.",
+            "Armed clash",
+        ),
+        (
+            "Gunmen attacked worshippers at a church in the village on Sunday.",
+            "Attack",
+        ),
+        (
+            "Dozens of protesters held a rally in the capital on Saturday.",
+            "Peaceful protest",
+        ),
+        (
+            "Members of a civic group held a press conference with banners outside city hall.",
+            "Peaceful protest",
+        ),
+    ],
+)
+def test_detect_crowd_and_target_rules(nlp, text, sub):
+    """Crowd events are typed by what was done at them (anywhere in the mention, not their
+    topic); attacks by the armed or unarmed nouns they act on; riots with no demonstration
+    are mob violence."""
+    typing = _typing(nlp, text)
+    assert typing is not None and typing.sub_event_type == sub
+
+
+@pytest.mark.parametrize(
+    ("text", "act"),
+    [
+        ("Police did not intervene.", False),
+        ("They demanded the arrest of the mayor.", False),
+        ("Police dispersed the crowd.", True),
+        ("Police fired tear gas.", True),
+    ],
+)
+def test_detect_told_as_act(nlp, text, act):
+    """Negated, demanded or topical cue words are not acts of the day; plain reports are."""
+    doc = nlp(text)
+    hits = [h for h in detect.matcher()(doc) if h.group == "intervention"]
+    assert hits, text
+    assert any(detect.told_as_act(doc[h.start]) for h in hits) is act
+
+
+def test_detect_demand_by_protesters_is_not_irrealis(nlp):
+    """'Protesters demanded jobs': the protesters are the subject, the protest took place."""
+    doc = nlp("Protesters demanded jobs in front of the oilfield.")
+    hits = detect.matcher()(doc)
+    assert not detect.is_irrealis(doc[:], hits)
+
+
+def test_detect_counted_protesters_are_not_generic(nlp):
+    """'dozens of protesters' is the size of a crowd, not a count of events."""
+    doc = nlp("On 14 February, dozens of protesters held a protest in the city.")
+    hits = detect.matcher()(doc)
+    assert not detect.is_generic(doc[:], hits, has_day=True)

@@ -51,3 +51,26 @@ def test_resolve_sides_blaming_each_other_is_contested(resolver):
         _claim("actor1", "Rapid Support Forces", "the army"),
     ]
     assert grade(claims, resolver=resolver, country="Sudan") == "contested"
+
+
+def test_resolve_branch_speaks_for_itself_only_when_named():
+    """'the air force said' claims an act of '... Air Force'; an army speaking of another
+    sub-force of its state ('... Rapid Support Forces') does not claim that force's acts."""
+    from reportedly.resolve import _same_actor
+
+    ua = "Military Forces of Ukraine (2019-)"
+    assert _same_actor(ua, f"{ua} Air Force", "the air force")
+    sd = "Military Forces of Sudan (2019-)"
+    assert not _same_actor(sd, f"{sd} Rapid Support Forces", "the army")
+    assert _same_actor("Military Forces of Iraq (2020-2022)", "Military Forces of Iraq (2020-)")
+
+
+def test_resolve_hedged_perpetrator_is_still_coded():
+    """Only hedged statements name the perpetrator ('forces presumably clashed'): a coder still
+    codes the named actor rather than an unidentified one."""
+    from reportedly.resolve import Policy, choose_actor1
+
+    claims = [_claim("actor1", "Military Forces of Yemen (2012-)", "Wire", "outlet", "speculative")]
+    assert choose_actor1(claims, Policy(), "Unidentified Armed Group (Yemen)") == (
+        "Military Forces of Yemen (2012-)"
+    )

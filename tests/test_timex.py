@@ -216,3 +216,36 @@ def test_timex_resolved_dates_never_after_published(text: str, published: date) 
         assert e.span_end is None or e.span_end <= published
     best = event_date(find_dates(text, published=published), published=published)
     assert best is None or best.date <= published + timedelta(days=0)
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "needle"),
+    [
+        ("On 12 May 2022 gunmen attacked.", date(2022, 5, 15), "explicit calendar date"),
+        ("Gunmen attacked on Wednesday.", date(2022, 5, 15), "weekday name"),
+        ("Gunmen attacked last week.", date(2022, 5, 15), "time_precision 2"),
+        ("Gunmen attacked.", date(2022, 5, 15), "publication date"),
+        ("Gunmen attacked.", None, "no event date"),
+        ("Gunmen attacked on 31 February.", date(2022, 5, 15), "publication date"),
+    ],
+)
+def test_timex_date_rule_explains_the_choice(
+    text: str, published: date | None, needle: str
+) -> None:
+    """The --explain line for a date names the convention that chose it; impossible dates
+    and missing dates fall back without a crash."""
+    from reportedly.timex import date_rule, event_date, find_dates
+
+    expr = event_date(find_dates(text, published=published), published=published)
+    assert needle in date_rule(expr, published=published)
+
+
+@pytest.mark.parametrize(
+    "text", ["On 12 May 2030 gunmen attacked.", "On 31 February 2022 gunmen attacked."]
+)
+def test_timex_future_and_impossible_dates_give_no_event_date(text: str) -> None:
+    """A date after publication or one that does not exist is not an event date."""
+    from reportedly.timex import event_date, find_dates
+
+    published = date(2022, 5, 15)
+    assert event_date(find_dates(text, published=published), published=published) is None

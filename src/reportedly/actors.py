@@ -116,6 +116,7 @@ class _Knowledge:
     def __init__(self) -> None:
         data = lexicons.load("actors")
         self.article = set(data["article_the"])
+        self.names_as_of: date | None = data.get("period_names_as_of")
         self.states: dict[str, dict[str, Any]] = {e["country"]: e for e in data["state_forces"]}
         self.home: dict[str, str] = {}
         for e in data["de_facto_states"]:
@@ -141,6 +142,15 @@ class _Knowledge:
         for i, g in enumerate(self.generics):
             for head in g["heads"]:
                 self.heads.setdefault(head.lower(), _Ref("generic", str(i)))
+        # branch heads override the plain force heads ("air force" is a branch, not the army)
+        self.unit_heads: dict[str, list[dict[str, Any]]] = {}
+        for e in data.get("units_by_head", []):
+            for head in e["heads"]:
+                self.unit_heads.setdefault(head.lower(), []).append(e)
+                self.heads[head.lower()] = _Ref("unithead", head.lower())
+        self.unidentified_variants: list[dict[str, Any]] = data.get("unidentified_variants", [])
+        for head in data.get("named_only_heads", {}).get("heads", []):
+            self.heads.setdefault(head.lower(), _Ref("named_only", head.lower()))
 
     def _add(self, alias: str, ref: _Ref) -> None:
         # Phrases lose their possessive 's when cleaned, so index that form too.
@@ -210,19 +220,42 @@ def _knowledge() -> _Knowledge:
     return _KNOWLEDGE
 
 
-def _period(entry: dict[str, Any], on: date | None, override: str | None = None) -> str:
-    """The regime period in force on ``on`` (the latest one when undated)."""
+def _period(
+    entry: dict[str, Any], on: date | None, override: str | None = None, *,
+    as_of: date | None = None,
+) -> str:
+    """The regime period in force on ``on`` (the latest one when undated).
+
+    ACLED writes a period's closing year only once the period has ended: in an actor list
+    taken on ``as_of``, a period that closed later still reads open ("2020-", not "2020-2022").
+    """
     if override:
         return override
     if isinstance(on, datetime):
         on = on.date()  # a datetime does not compare with the lexicon's dates
     periods = entry["periods"]
+    if as_of is not None:
+        periods = [p for p in periods if not _after(p, periods, as_of)]
     if on is not None:
         for p in periods:
             until = p.get("until")
             if until is None or on <= until:
-                return str(p["years"])
-    return str(periods[-1]["years"])
+                return _label(p, as_of)
+    return _label(periods[-1], as_of)
+
+
+def _after(period: dict[str, Any], periods: list[dict[str, Any]], as_of: date) -> bool:
+    """A period that began after the list was taken (the one before it still reads open)."""
+    i = periods.index(period)
+    return i > 0 and periods[i - 1].get("until") is not None and periods[i - 1]["until"] >= as_of
+
+
+def _label(period: dict[str, Any], as_of: date | None) -> str:
+    until = period.get("until")
+    years = str(period["years"])
+    if as_of is not None and until is not None and until >= as_of:
+        return years.split("-")[0] + "-"
+    return years
 
 
 def inter_code(actor: Actor, *, event_country: str | None) -> int:
@@ -252,10 +285,18 @@ def interaction(inter1: int | None, inter2: int | None) -> int | None:
 
 
 class ActorResolver:
-    """Turns actor phrases into ACLED-style actors; loads the lexicons once."""
+    """Turns actor phrases into ACLED-style actors; loads the lexicons once.
 
-    def __init__(self) -> None:
+    ``names_as_of``: the day of the ACLED actor list whose period names are followed (a
+    period that closed after it still reads open); the lexicon's ``period_names_as_of`` by
+    default, None for today's names.
+    """
+
+    def __init__(self, *, names_as_of: date | None | str = "lexicon") -> None:
         self.k = _knowledge()
+        self.as_of: date | None = (
+            self.k.names_as_of if names_as_of == "lexicon" else names_as_of  # type: ignore[assignment]
+        )
         self._matchers: tuple[Any, PhraseMatcher, PhraseMatcher] | None = None
 
     # ---- building actors -------------------------------------------------------------
@@ -274,7 +315,7 @@ class ActorResolver:
         noun = "Military" if force == "military" else "Police"
         name = f"{noun} Forces of {label}"
         if entry is not None:
-            name += f" ({_period(entry, on, override)})"
+            name += f" ({_period(entry, on, override, as_of=self.as_of)})"
         home = self.k.home.get(country, country)
         actor = Actor(name, 1, "state", home, alias)
         return replace(actor, inter=inter_code(actor, event_country=event_country))
@@ -337,6 +378,25 @@ class ActorResolver:
             return Actor(template.replace(" ({country})", ""), g["inter"], g["kind"], None, alias)
         return Actor(template.format(country=country), g["inter"], g["kind"], country, alias)
 
+    def _unit_head(
+        self, head: str, *, owner: str | None, alias: str, event_country: str | None,
+        on: date | None,
+    ) -> Actor | None:
+        """ "Russian air force", "military police" in Brazil: a branch named by its head word."""
+        country = owner or event_country
+        if country is None:
+            return None
+        entries = self.k.unit_heads[head]
+        entry = next((e for e in entries if e.get("country") == country), None) or next(
+            (e for e in entries if "country" not in e), None)
+        if entry is not None and entry.get("needs_owner") and owner is None:
+            entry = None
+        if entry is None:
+            force = entries[0].get("otherwise", entries[0]["force"])
+            return self._state(country, force, on, alias=alias, event_country=event_country)
+        base = self._state(country, entry["force"], on, alias=alias, event_country=event_country)
+        return None if base is None else replace(base, name=f"{base.name} {entry['unit']}")
+
     def _build(
         self,
         ref: _Ref,
@@ -357,6 +417,11 @@ class ActorResolver:
             return self._unit(unit, alias=alias, event_country=event_country, on=on)
         if ref.type == "group":
             return self._group(ref.key, alias=alias, event_country=event_country)
+        if ref.type == "unithead":
+            return self._unit_head(ref.key, owner=owner, alias=alias,
+                                   event_country=event_country, on=on)
+        if ref.type == "named_only":
+            return None  # "members" of no named group
         return self._generic(
             int(ref.key), owner=owner, group=group, alias=alias, event_country=event_country, on=on
         )
@@ -385,6 +450,27 @@ class ActorResolver:
         return self._split(phrase, country=country, on=on) or self._named_within(
             text, country=country, on=on)
 
+    def unidentified(
+        self, country: str | None, *, text: str = "", air: bool = False
+    ) -> Actor:
+        """The codebook's unknown perpetrator in a report: unknown aircraft are Unidentified
+        Military Forces; an unknown armed group tied to organised crime by the report's words
+        is a gang where ACLED codes gangs (lexicon ``unidentified_variants``)."""
+        if air:
+            return Actor("Unidentified Military Forces", 8, "unidentified", country, "unknown")
+        variant = self._variant(country, text) if country else None
+        if variant is not None:
+            return Actor(variant.format(country=country), 3, "unidentified", country, "unknown")
+        name = f"Unidentified Armed Group ({country})" if country else "Unidentified Armed Group"
+        return Actor(name, 3, "unidentified", country, "unknown")
+
+    def _variant(self, country: str, text: str) -> str | None:
+        low = text.lower() if isinstance(text, str) else ""
+        for v in self.k.unidentified_variants:
+            if country in v["countries"] and any(c in low for c in v["cues"]):
+                return str(v["name"])
+        return None
+
     def _named_within(self, text: str, *, country: str | None, on: date | None) -> Actor | None:
         """A named group inside a longer phrase: "Colombia's National Liberation Army (ELN)"
         (the acronym, or the name without its owner), "the ELN's eastern front" (a wing of a
@@ -406,6 +492,11 @@ class ActorResolver:
             ref = self.k.lookup(" ".join(words[1:]))
             if ref is not None and ref.type == "group":
                 return self._build(ref, alias=" ".join(words[1:]), event_country=country, on=on)
+        for part in (outer, *inner):
+            # a known force named in full with its acronym: "Israeli Defense Forces (IDF)"
+            ref = self.k.lookup(_clean(part))
+            if ref is not None:
+                return self._build(ref, alias=_clean(part), event_country=country, on=on)
         return self._acronym_group(text, country=country)
 
     def _acronym_group(self, text: str, *, country: str | None) -> Actor | None:
@@ -429,6 +520,9 @@ class ActorResolver:
             named = self._named_prefix(prefix)
             if named is not None:
                 return self._build(named, alias=phrase, event_country=country, on=on)
+            force = self._state_prefix(prefix, head, country=country, on=on)
+            if force is not None:
+                return replace(force, alias_matched=phrase)
             owner, at = self.k.owner_of(prefix)
             rest = prefix[:at]
             group = self._group_label(rest)
@@ -438,6 +532,22 @@ class ActorResolver:
                 head, alias=phrase, event_country=country, on=on, owner=owner, group=group
             )
         return None
+
+    def _state_prefix(
+        self, prefix: list[str], head: _Ref, *, country: str | None, on: date | None
+    ) -> Actor | None:
+        """ "Turkish army warplanes", "Israeli army bulldozers": a state force named before a
+        force or weapon head is the actor; the head only says how it acted."""
+        if len(prefix) < 2 or not self._is_force_head(head):
+            return None
+        actor = self._split(" ".join(prefix), country=country, on=on)
+        return actor if actor is not None and actor.kind == "state" else None
+
+    def _is_force_head(self, ref: _Ref) -> bool:
+        if ref.type == "unithead":
+            return True
+        return ref.type == "generic" and self.k.generics[int(ref.key)]["template"] in (
+            "military", "police")
 
     def _named_prefix(self, prefix: list[str]) -> _Ref | None:
         """ "ISWAP fighters", "Houthi rebels": a named group before a generic head."""
@@ -462,13 +572,22 @@ class ActorResolver:
         self, doc: Doc, *, country: str | None = None, on: date | None = None
     ) -> list[ActorMention]:
         """Actor mentions in a parsed text: longest match wins, no overlaps, in text order."""
-        candidates = list(self._candidates(doc, country=country, on=on))
+        candidates = [self._in_context(m, doc.text, country)
+                      for m in self._candidates(doc, country=country, on=on)]
         candidates.sort(key=lambda m: (-(m.end - m.start), m.start))
         taken: list[ActorMention] = []
         for m in candidates:
             if all(m.end <= t.start or m.start >= t.end for t in taken):
                 taken.append(m)
         return sorted(taken, key=lambda m: m.start)
+
+    def _in_context(self, m: ActorMention, text: str, country: str | None) -> ActorMention:
+        """'Armed men' in a report of a drug war are a gang (see ``unidentified``)."""
+        if not (country and m.actor.name == f"Unidentified Armed Group ({country})"):
+            return m
+        actor = self.unidentified(country, text=text)
+        return m if actor.name == m.actor.name else replace(
+            m, actor=replace(actor, alias_matched=m.actor.alias_matched))
 
     # ---- matching ----------------------------------------------------------------------
     def _build_matchers(self, doc: Doc) -> tuple[PhraseMatcher, PhraseMatcher]:

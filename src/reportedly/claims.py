@@ -270,7 +270,7 @@ def _between(tok: Token, trigger_toks: set[int]) -> str | None:
         if (
             first.dep_ == "pobj"
             and first.head.lower_ == "between"
-            and first.head.head.i in trigger_toks
+            and _anchored(first.head.head, trigger_toks)
         ):
             return "actor2"
     return None
@@ -278,7 +278,14 @@ def _between(tok: Token, trigger_toks: set[int]) -> str | None:
 
 def _between_obj(node: Token, trigger_toks: set[int]) -> bool:
     head = node.head
-    return node.dep_ == "pobj" and head.lower_ == "between" and head.head.i in trigger_toks
+    return node.dep_ == "pobj" and head.lower_ == "between" and _anchored(head.head, trigger_toks)
+
+
+def _anchored(tok: Token, trigger_toks: set[int]) -> bool:
+    """The event word itself, or a verb whose subject it is: 'fighting broke out between X
+    and Y', 'clashes erupted between X and Y' (the parser hangs 'between' on the verb)."""
+    return tok.i in trigger_toks or any(
+        c.i in trigger_toks and c.dep_ in SUBJECT_DEPS for c in tok.children)
 
 
 def _role_of(tok: Token, trigger_toks: set[int]) -> str | None:
@@ -301,7 +308,10 @@ def _role_of(tok: Token, trigger_toks: set[int]) -> str | None:
         return None
     if dep == "pobj" and node.head.dep_ == "agent":
         verb = node.head.head
-        return "actor1" if _is_event_verb(verb, trigger_toks) else None
+        # "artillery shells fired by the army hit ...": the agent of a participle that
+        # describes the weapon or the event word
+        described = verb.dep_ in ("acl", "relcl") and verb.head.i in trigger_toks
+        return "actor1" if described or _is_event_verb(verb, trigger_toks) else None
     if dep in ("nsubjpass", "dobj", "pobj", "attr", "oprd", "dative"):
         return "actor2"
     return None

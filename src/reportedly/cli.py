@@ -265,6 +265,23 @@ class _Progress:
             print(file=sys.stderr)
 
 
+def _explain(doc_id: str, event) -> None:
+    """Which rule decided each field of an event (stderr)."""
+    print(f"reportedly: {doc_id} {event.role} event:", file=sys.stderr)
+    for label, value, rule in (
+        ("type", event.sub_event_type, event.extras.get("rule")),
+        ("date", event.event_date, event.extras.get("date_rule")),
+        ("toll", event.fatalities.acled, event.extras.get("toll_rule")),
+    ):
+        print(f"  {label:<5} {value} <- {rule or 'no rule recorded'}", file=sys.stderr)
+    for field in ("actor1", "actor2", "location"):
+        claims = [c for c in event.claims if c.field == field]
+        if claims:
+            c = claims[0]
+            print(f"  {field:<5} <- {len(claims)} claim(s), first: {c.value!r} from "
+                  f"{c.source.name} ({c.stance}): {c.text!r}", file=sys.stderr)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from reportedly import export
 
@@ -277,8 +294,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         ok += ex.error is None
         if args.explain:
             for e in ex.events:
-                print(f"reportedly: {ex.id} {e.role}: {e.sub_event_type} <- {e.extras.get('rule')}",
-                      file=sys.stderr)
+                _explain(ex.id, e)
         if args.format == "json":
             export.write_json([ex], out)
         else:

@@ -255,9 +255,9 @@ def _passive_kind(g: _Grammar, text: str, pos: int) -> str | None:
     m = g.passive.match(text, pos)
     if not m:
         return None
-    bare = not m["paren"] and not m["fill"].strip()
-    # "Two gunmen killed three villagers": a bare verb with an object is active, not passive.
-    if bare and g.object.match(text, m.end()):
+    # "Two gunmen killed three villagers", "a soldier (SNA) shot and killed a driver": a verb
+    # with no auxiliary before it and an object after it is active, not passive.
+    if not m["fill"].strip() and g.object.match(text, m.end()):
         return None
     return _kind(m)
 
@@ -449,3 +449,30 @@ def split_over_days(total: int, days: int) -> list[int]:
     days = max(1, int(days or 1))
     share, rest = divmod(total, days)
     return [share + rest] + [share] * (days - 1)
+
+
+def toll_rule(per_source: list[list[Toll]]) -> str:
+    """A one-line account of how the ACLED fatality figure was reached, for ``--explain``."""
+    tolls = [t for ts in per_source or () for t in ts]
+    killed = [t for t in tolls if t.kind == "killed"]
+    if not killed:
+        if any(t.kind == "none" for t in tolls):
+            return "codebook: a statement that nobody died -> 0"
+        if any(t.kind in ("unknown", "casualties") for t in tolls):
+            return "codebook: toll unknown or only 'casualties' (injured and/or killed) -> 0"
+        return "codebook: no fatalities mentioned -> 0"
+    parts = []
+    vague = sorted({t.vague for t in killed if t.vague})
+    if vague:
+        values = _grammar().vague_value
+        parts.append("vague words " + ", ".join(f"'{v}'={values.get(v, '?')}" for v in vague))
+    if any(t.low != t.high for t in killed if t.low is not None):
+        parts.append("a range counts its lower figure")
+    if len({t.who for t in killed if not t.subset}) > 1:
+        parts.append("distinct groups summed")
+    if len([ts for ts in per_source if any(t.kind == "killed" for t in ts)]) > 1:
+        parts.append("the lowest of the sources' figures")
+    if any(t.subset for t in killed):
+        parts.append("subsets ('including ...') inside their total")
+    detail = "; ".join(parts) or "the figure stated"
+    return f"codebook: most conservative reported figure ({detail})"

@@ -227,12 +227,17 @@ def is_generic(sent: Span, hits: Iterable[CueHit], *, has_day: bool = False) -> 
     triggers = matcher().triggers
     trigger_toks = {i for h in hits if h.group in triggers for i in range(h.start, h.end)}
     perfect_toks = {i for i in trigger_toks if _perfect(sent.doc[i])}
+    participant_toks = {
+        i for h in hits if h.group == "participant" for i in range(h.start, h.end)
+    }
     has_perfect = bool(perfect_toks)
     for h in hits:
         if h.group != "quantified":
             continue
         counted = [c.i for c in sent.doc[h.end - 1].children if c.dep_ == "pobj"]
         counted += [h.end] if h.end < sent.end else []
+        # "dozens of protesters": the size of a crowd, not a count of events
+        counted = [i for i in counted if i not in participant_toks]
         # "have killed tens of thousands" (the count bears on the perfect event verb), not
         # "have clashed ..., and hundreds of families fled" (a count elsewhere in the sentence)
         if _bears_on(sent.doc[h.start], perfect_toks) or any(i in trigger_toks for i in counted):
@@ -345,16 +350,26 @@ def is_irrealis(sent: Span, hits: Iterable[CueHit]) -> bool:
     return bool(triggers) and all(_irrealis_token(sent.doc[h.start]) for h in triggers)
 
 
+# How an event word hangs below a verb of intent when that verb governs it: "plan to attack",
+# "called for protests", "banned demonstrations". "Protesters demanded jobs" (the subject)
+# and "workers called by the unions protested" (an agent phrase) tell a real act.
+_COMPLEMENT_DEPS = {"xcomp", "ccomp", "dobj", "prep", "pobj", "attr", "oprd", "acomp"}
+
+
 def _irrealis_token(tok: Token) -> bool:
-    node = tok
+    node, came_by = tok, ""
     for _ in range(4):
         if any(c.dep_ == "aux" and c.lower_ in _MODAL for c in node.children):
             return True
-        if node.lemma_.lower() in _INTENT | _PREVENTED and node.i != tok.i:
+        if (
+            node.lemma_.lower() in _INTENT | _PREVENTED
+            and node.i != tok.i
+            and came_by in _COMPLEMENT_DEPS
+        ):
             return True
         if node.head is node or node.dep_ in ("ROOT", "ccomp"):
             break
-        node = node.head
+        came_by, node = node.dep_, node.head
     return False
 
 
@@ -381,6 +396,57 @@ def target_groups(mention: Mention, doc: Doc) -> set[str]:
     }
 
 
+_TARGET_PREPS = {"against", "on", "at", "upon", "towards", "toward"}
+
+
+def _struck_heads(tok: Token) -> list[Token]:
+    """The nouns an attack word acts on: its object, its passive subject, 'attack on X'."""
+    heads = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    for prep in tok.children:
+        if prep.dep_ == "prep" and prep.lower_ in _TARGET_PREPS:
+            heads += [c for c in prep.children if c.dep_ == "pobj"]
+    if tok.dep_ in ("acl", "relcl") and tok.tag_ == "VBN":
+        heads.append(tok.head)  # "a soldier killed by gunmen"
+    return heads + [c for h in heads for c in h.conjuncts]
+
+
+def struck_groups(mention: Mention, doc: Doc) -> set[str]:
+    """Target cue groups (armed/civilian) found on the nouns the lead sentence's attack
+    words act on, with their modifiers ('a military convoy', 'three police officers')
+    but not their attachments ('a camp in X village')."""
+    lead_hits = [h for h in mention.hits if h.sent == mention.lead]
+    by_token = {
+        i: h.group
+        for h in lead_hits
+        if h.group in ("armed_target", "civilian_target")
+        for i in range(h.start, h.end)
+    }
+    out: set[str] = set()
+    for h in lead_hits:
+        if h.group != "attack":
+            continue
+        for head in _struck_heads(doc[h.end - 1]):
+            words = [head] + [
+                c for c in head.children if c.dep_ in ("compound", "amod", "nmod", "poss")
+            ]
+            out |= {by_token[w.i] for w in words if w.i in by_token}
+            # "members of the Taliban", "one of the soldiers"
+            for prep in head.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    out |= {by_token[c.i] for c in prep.children if c.i in by_token}
+    return out
+
+
+def _crowd_acts(mention: Mention, doc: Doc) -> bool:
+    """An unorganised group (locals, a group of people) is the acting side of the lead."""
+    lead = list(doc.sents)[mention.lead]
+    acting = attacker_tokens(lead)
+    return any(
+        h.group == "crowd_actor" and h.sent == mention.lead and h.start in acting
+        for h in mention.hits
+    )
+
+
 def territory_object(hit: CueHit, doc: Doc) -> bool:
     """'captured X' is about territory when X is a place (an entity or a place noun)."""
     window = doc[hit.end : min(len(doc), hit.end + 7)]
@@ -392,24 +458,107 @@ def territory_object(hit: CueHit, doc: Doc) -> bool:
 # --- the decision list -----------------------------------------------------------------------
 
 
+# What happened at a demonstration: told anywhere in the mention ("Police intervened" in
+# the second sentence of a protest report), but only where it is told as an act of the day,
+# not as the demonstrators' topic ("protested against the arrests", "the Capitol riot").
+CROWD_QUALIFIERS = frozenset({"riot", "riot_violence", "intervention", "lethal_force", "clash"})
+# Nouns that name the act wherever they stand ("intervened with tear gas").
+_ACT_NOUNS = {"gas", "teargas", "cannon", "bullet", "bullets", "spray", "charge", "grenade"}
+# Prepositions that introduce what a protest is about or what it follows.
+_TOPIC_PREPS = {"of", "against", "over", "about", "for", "after", "following", "since",
+                "regarding", "on", "to", "in", "into", "at"}
+_CLAUSES_OF_OTHERS = {"relcl", "acl", "pcomp", "csubj", "amod", "compound"}
+
+
+def told_as_act(tok: Token, *, crowd_toks: frozenset[int] | None = None) -> bool:
+    """A cue word reported as something done at the event, not a topic, an aim or a denial:
+    'Police dispersed them' is; 'to demand the arrest of', 'a man who was arrested last
+    year', 'the anniversary of the riot', 'did not intervene', 'no arrests' and 'the crowd
+    dispersed' (the participants as the subject of an intervention word) are not."""
+    if any(c.dep_ == "neg" or c.lower_ == "no" for c in tok.children):
+        return False
+    if tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in _ACT_NOUNS:
+        return True
+    if _irrealis_token(tok):
+        return False
+    node = tok
+    for _ in range(3):
+        if node.dep_ in _CLAUSES_OF_OTHERS and node.pos_ in ("VERB", "AUX"):
+            return False
+        if node.pos_ in ("VERB", "AUX"):
+            by_crowd = any(c.dep_ == "nsubj" and c.i in (crowd_toks or ()) for c in node.children)
+            infinitive = any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+            return not infinitive and not by_crowd
+        if node.dep_ == "pobj" and node.head.lower_ in _TOPIC_PREPS:
+            return False
+        if node.dep_ not in ("compound", "amod", "conj", "appos") or node.head is node:
+            return True
+        node = node.head
+    return True
+
+
 def classify(mention: Mention, doc: Doc, *, actor1_inter: int | None = None) -> Typing | None:
     """Type a mention by the codebook's priority rules; None when nothing typable was found."""
     lead = mention.groups(lead_only=True)
     allg = mention.groups()
+    people = frozenset(
+        i for h in mention.hits if h.group == "participant" for i in range(h.start, h.end)
+    )
+    crowd = {
+        h.group
+        for h in mention.hits
+        if h.group in CROWD_QUALIFIERS
+        and told_as_act(doc[h.start], crowd_toks=people if h.group == "intervention" else None)
+    }
+    if "protest" in allg:
+        crowd.add("protest")  # a demonstration told anywhere makes the crowd demonstrators
+    if "grievance" in allg:
+        crowd.add("grievance")
+    if _crowd_acts(mention, doc):
+        crowd.add("crowd_actor")
     for groups, scope in ((lead, "lead sentence"), (allg, "mention")):
-        result = _decide(groups, mention, doc, actor1_inter=actor1_inter)
+        result = _decide(groups, mention, doc, actor1_inter=actor1_inter, crowd=crowd)
         if result:
             sub, rule = result
             return typing_for(sub, f"{rule} ({scope})", mode=_mode(sub, allg, mention, doc))
     return None
 
 
+def _crowd_typing(g: set[str], crowd: set[str]) -> tuple[str, str]:
+    """Protests and riots by what the crowd and the authorities did (codebook priority)."""
+    protest = "protest" in g or ("strike_bare" in g and "labour" in g) or "protest" in crowd
+    violent = crowd & {"riot", "riot_violence", "clash"}
+    if "lethal_force" in crowd and protest and not violent:
+        return "Excessive force against protesters", "protest met with lethal force"
+    if violent and not protest and "grievance" not in crowd:
+        return (
+            "Mob violence",
+            "codebook: rioters with no demonstration or grievance named are Mob violence",
+        )
+    if violent:
+        return (
+            "Violent demonstration",
+            "demonstrators used violence or vandalism, or clashed (told anywhere in the mention)",
+        )
+    if "intervention" in crowd:
+        return (
+            "Protest with intervention",
+            "authorities intervened without lethal force (told anywhere in the mention)",
+        )
+    return "Peaceful protest", "demonstration without violence or intervention"
+
+
 def _decide(
-    g: set[str], mention: Mention, doc: Doc, *, actor1_inter: int | None
+    g: set[str],
+    mention: Mention,
+    doc: Doc,
+    *,
+    actor1_inter: int | None,
+    crowd: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> tuple[str, str] | None:
     targets = target_groups(mention, doc)
     protest = "protest" in g or ("strike_bare" in g and "labour" in g)
-    riot_word = "riot" in g
+    riot_word = "riot" in g and "riot" in crowd
     if "chemical" in g:
         return "Chemical weapon", "chemical weapon named"
     if "disrupted" in g:
@@ -418,13 +567,7 @@ def _decide(
             "codebook: interceptions and downed drones are Disrupted weapons use",
         )
     if protest or riot_word:
-        if "lethal_force" in g and protest and not riot_word and "riot_violence" not in g:
-            return "Excessive force against protesters", "protest met with lethal force"
-        if "riot_violence" in g or riot_word:
-            return "Violent demonstration", "demonstrators used violence or vandalism"
-        if "intervention" in g:
-            return "Protest with intervention", "authorities intervened without lethal force"
-        return "Peaceful protest", "demonstration without violence or intervention"
+        return _crowd_typing(g, crowd)
     primary = primary_group(mention, doc)
     if primary in PRIMARY_SD:
         sub = PRIMARY_SD[primary]
@@ -437,7 +580,10 @@ def _decide(
             return "Government regains territory", "state forces took territory"
         return "Non-state actor overtakes territory", "a non-state actor took territory"
     armed = "armed_target" in g
-    if "clash" in g and armed:
+    mob = "mob" in g or "crowd_actor" in crowd
+    if "clash" in g and mob and not armed:
+        return "Mob violence", "an unorganised group fought (physical clash, communal feud)"
+    if ("clash" in g and armed) or ("clash_named" in g and not (mob and "attack" in g)):
         return (
             "Armed clash",
             "codebook: armed groups engaged (an airstrike during a battle is one Battles event)",
@@ -460,9 +606,14 @@ def _decide(
         return "Sexual violence", "sexual violence named"
     if "abduction" in g:
         return "Abduction/forced disappearance", "abduction named"
-    if "mob" in g and ("attack" in g or "riot_violence" in g):
+    if mob and ("attack" in g or "riot_violence" in g):
         return "Mob violence", "unorganised group violence"
     if "attack" in g and ("civilian_target" in g or armed):
+        struck = struck_groups(mention, doc)
+        if struck:
+            if struck == {"armed_target"}:
+                return "Armed clash", "the object of the attack is an armed, organised actor"
+            return "Attack", "the object of the attack is unarmed"
         if "armed_target" in targets and "civilian_target" not in targets:
             return "Armed clash", "attack on an armed target"
         return "Attack", "violence against an unarmed target"

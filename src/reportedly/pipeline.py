@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from spacy.tokens import Doc, Span
@@ -31,7 +31,7 @@ from reportedly.records import (
     Source,
     Toponym,
 )
-from reportedly.resolve import Policy, resolve_event, unidentified
+from reportedly.resolve import Policy, resolve_event
 from reportedly.sources import find_outlet
 
 log = logging.getLogger(__name__)
@@ -58,10 +58,12 @@ class Context:
 class Pipeline:
     """All stages, loaded once: spaCy with entity rulers, gazetteer, actor lexicon."""
 
-    def __init__(self, *, policy: Policy | None = None) -> None:
+    def __init__(self, *, policy: Policy | None = None, names_as_of: date | None = None) -> None:
+        """``names_as_of``: code actor names as ACLED's actor list read on that day (regime
+        periods that closed later still read open); None: as of today."""
         self.nlp = load_nlp()
         self.geo = Geoparser()
-        self.actors = ActorResolver()
+        self.actors = ActorResolver(names_as_of=names_as_of)
         self.policy = policy or Policy()
 
     def pipe(self, documents: Iterable[Document], *, batch_size: int = 32) -> Iterator[Extraction]:
@@ -137,9 +139,9 @@ class Pipeline:
         claims = self._event_claims(ctx, mention, typing) + claims
         claims += self._date_claims(ctx, date_expr)
         claims += self._location_claims(ctx, location)
-        fat_claims, per_source = self._fatalities(ctx, mention)
+        fat_claims, per_source, toll_rule = self._fatalities(ctx, mention)
         claims += fat_claims
-        return resolve_event(
+        event = resolve_event(
             event_id=_event_id(ctx.document.id, mention, n),
             mention=mention,
             typing=typing,
@@ -152,7 +154,11 @@ class Pipeline:
             fatalities=counts.combine(per_source) if per_source else Fatalities(),
             policy=self.policy,
             resolver=self.actors,
+            text=ctx.document.text,
         )
+        # --explain: which rule decided the date and the toll, beside the typing rule
+        rules = {"date_rule": date_expr.rule if date_expr else "", "toll_rule": toll_rule}
+        return replace(event, extras={**event.extras, **rules})
 
     def _locate(self, ctx: Context, mention: Mention, lead: Span) -> Location | None:
         # the dateline says where the reporter filed from, not where the event happened
@@ -237,22 +243,28 @@ class Pipeline:
                 # communities" is named by the shared head word, not by its own text)
                 actor = known.get((rh.start, rh.end)) if rh.stance != "unknown" else None
                 actor = actor or self._actor_value(
-                    rh, country, on, typing_air=_has(hits, "air", "strike_bare")
+                    rh, country, on, typing_air=_has(hits, "air", "strike_bare"),
+                    text=ctx.doc.text,
                 )
                 if actor is None:
                     continue
                 roles.append((rh.field, actor))
+                stance = rh.stance or _hedged_actor(rh.text)
                 claims += self._claims_for(
-                    ctx, rh.field, actor.name, rh.text, rh.start, stance=rh.stance, source=rh.source
+                    ctx, rh.field, actor.name, rh.text, rh.start, stance=stance, source=rh.source
                 )
         return claims, roles
 
     def _actor_value(
-        self, rh: RoleHit, country: str | None, on: date | None, *, typing_air: bool
+        self, rh: RoleHit, country: str | None, on: date | None, *, typing_air: bool,
+        text: str = "",
     ) -> Actor | None:
         if rh.stance == "unknown":
-            return unidentified(country, air=typing_air)
-        return self.actors.resolve(rh.text, country=country, on=on)
+            return self.actors.unidentified(country, text=text, air=typing_air)
+        actor = self.actors.resolve(rh.text, country=country, on=on)
+        if actor is not None and actor.name == f"Unidentified Armed Group ({country})":
+            actor = self.actors.unidentified(country, text=text)
+        return actor
 
     def _date(self, ctx: Context, mention: Mention) -> timex.TimeExpr | None:
         exprs = [e for i in mention.sents for e in ctx.times.get(i, [])]
@@ -267,11 +279,19 @@ class Pipeline:
             exprs = [e for e in exprs if not e.is_background]
         else:
             exprs = [e for e in exprs if e.is_background] or exprs
-        return (
+        chosen = (
             timex.event_date(exprs, published=ctx.published)
             if mention.role == "main"
             else (exprs[0] if exprs else None)
         )
+        spoken = chosen is not None and any(
+            chosen is e for i in mention.sents for e in ctx.statement_times.get(i, [])
+        )
+        where = "the day a source spoke, no other day told" if spoken else ""
+        rule = timex.date_rule(chosen, published=ctx.published, fallback=where)
+        if chosen is None:
+            return timex.TimeExpr(0, 0, "", None, None, None, rule=rule)
+        return replace(chosen, rule=rule)
 
     def _date_claims(self, ctx: Context, expr: timex.TimeExpr | None) -> list[Claim]:
         if expr is None or expr.date is None:
@@ -290,7 +310,10 @@ class Pipeline:
             return []
         return self._claims_for(ctx, "location", location.name, top.text, top.start)
 
-    def _fatalities(self, ctx: Context, mention: Mention) -> tuple[list[Claim], list[Fatalities]]:
+    def _fatalities(
+        self, ctx: Context, mention: Mention
+    ) -> tuple[list[Claim], list[Fatalities], str]:
+        """The fatality claims, each source's figure, and the codebook rule that decided."""
         claims: list[Claim] = []
         per_source: dict[str, list[counts.Toll]] = {}
         for sent_i in mention.sents:
@@ -306,7 +329,8 @@ class Pipeline:
                 for c in made:
                     per_source.setdefault(c.source.name, []).append(toll)
         figures = [_fatalities_of(tolls) for tolls in per_source.values()]
-        return claims, [f for f in figures if f is not None]
+        rule = counts.toll_rule(list(per_source.values()))
+        return claims, [f for f in figures if f is not None], rule
 
 
 def nlp_text(text: str) -> str:
@@ -353,6 +377,19 @@ def _is_place(doc: Doc, mention) -> bool:
     if span is None or span.root.ent_type_ not in ("GPE", "LOC", "FAC"):
         return False
     return span.root.dep_ not in detect.SUBJECT_DEPS
+
+
+# "presumed JNIM militants attacked": the report names a suspect, and ACLED codes the named
+# suspect; the hedge qualifies who they are, not whether the event happened.
+_SUSPECT_WORDS = frozenset({"presumed", "suspected", "alleged", "assumed", "reported"})
+
+
+def _hedged_actor(text: str) -> str | None:
+    """'alleged' for an actor phrase that itself says the actor is a suspect, else None."""
+    words = text.lower().split()
+    if words and words[0] in ("the", "a", "an", "some"):
+        words = words[1:]
+    return "alleged" if words and words[0] in _SUSPECT_WORDS else None
 
 
 def _has(hits: list[CueHit], *groups: str) -> bool:
@@ -411,7 +448,10 @@ def find_mentions(ctx: Context) -> list[Mention]:
             or (not times and detect.is_habitual(sent, hits))
         ):
             continue
-        background = any(t.is_background for t in times)
+        # "On 3 February, ultras protested against the January transfer window": an
+        # explicit day of its own keeps a sentence in the news despite an earlier month in it
+        own_day = any(t.time_precision == 1 and t.date and not t.is_background for t in times)
+        background = any(t.is_background for t in times) and not own_day
         if triggered and main is not None and not background and detect.is_follow_up(sent, hits):
             continue  # "arrested in connection with the killing": follows the news
         if triggered and (background or focus is None or _new_date(times, focus, ctx, hits)):

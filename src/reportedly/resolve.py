@@ -105,7 +105,7 @@ def accepted(claims: list[Claim], resolver: ActorResolver | None, country: str |
             out.append(c.value)
         elif resolver is not None and c.source.kind in ("official", "party"):
             speaker = speaker_actor(c.source.name, resolver, country)
-            if speaker is not None and _same_actor(speaker.name, c.value):
+            if speaker is not None and _same_actor(speaker.name, c.value, c.source.name):
                 out.append(c.value)
     return out
 
@@ -137,7 +137,7 @@ def confirmed_by_party(claims: list[Claim], actor1: str | None, resolver: ActorR
         if c.field in ("event", "actor1", "fatalities") and c.stance in FIRM and \
                 c.source.kind in ("official", "party"):
             speaker = speaker_actor(c.source.name, resolver, country)
-            if speaker is not None and _same_actor(speaker.name, actor1):
+            if speaker is not None and _same_actor(speaker.name, actor1, c.source.name):
                 return True
     return False
 
@@ -145,9 +145,15 @@ def confirmed_by_party(claims: list[Claim], actor1: str | None, resolver: ActorR
 _PERIOD = re.compile(r"\s*\(\d{4}-(\d{4})?\)")
 
 
-def _same_actor(a: str, b: str) -> bool:
-    """The same actor, whatever regime period each name carries."""
-    return _PERIOD.sub("", a) == _PERIOD.sub("", b)
+def _same_actor(speaker: str, value: str, said_by: str = "") -> bool:
+    """The same actor, whatever regime period each name carries. A force's branch is the
+    speaker's own only when the speaker names that branch ('the air force said' of '...
+    Air Force'); an army speaking of another sub-force of its state does not claim its acts."""
+    a, b = _PERIOD.sub("", speaker), _PERIOD.sub("", value)
+    if a == b:
+        return True
+    branch = b[len(a) + 1 :] if b.startswith(a + " ") else ""
+    return bool(branch) and branch.lower() in said_by.lower()
 
 
 def grade(claims: list[Claim], *, resolver: ActorResolver | None = None,
@@ -214,7 +220,10 @@ def choose_actor1(claims: list[Claim], policy: Policy, unknown: str, *,
         return unknown
     if any(c.field == "actor1" and c.stance == "unknown" for c in claims):
         return unknown
-    return None
+    # only hedged statements ("forces presumably clashed"): a coder still codes the named actor
+    hedged = [c.value for c in claims if c.field == "actor1" and c.stance == "speculative"
+              and not c.value.startswith(GENERIC_PREFIXES)]
+    return hedged[0] if hedged else None
 
 
 def resolve_event(
@@ -231,10 +240,13 @@ def resolve_event(
     fatalities: Fatalities,
     policy: Policy,
     resolver: ActorResolver,
+    text: str = "",
 ) -> Event:
+    """``text``: the report, for the codebook's unknown perpetrator in its context (a gang
+    where the report speaks of organised crime)."""
     by_name = {a.name: a for _, a in actors}
     air = typing.sub_event_type == "Air/drone strike"
-    unknown = unidentified(country, air=air)
+    unknown = resolver.unidentified(country, text=text, air=air)
     by_name.setdefault(unknown.name, unknown)
     confirmed = accepted(claims, resolver, country)
     a1_name = choose_actor1(claims, policy, unknown.name, confirmed=confirmed)

@@ -43,6 +43,7 @@ class TimeExpr:
     relation: str = "on"
     is_background: bool = False
     kind: str = "date"
+    rule: str = ""  # which convention chose this date, for ``--explain``
 
 
 def _alt(phrases: Any, *, case: bool = False) -> str:
@@ -373,3 +374,28 @@ def event_date(exprs: list[TimeExpr], *, published: date | None = None) -> TimeE
               and e.relation in ("on", "range", "past")
               and (published is None or e.date <= published)]
     return min(usable, key=lambda e: (_rank(e), e.start), default=None)
+
+
+# What each kind of expression stands for, in the codebook's terms (for ``--explain``).
+_RULES = {
+    "date": "explicit calendar date",
+    "range": "a span of days: ACLED codes one event per day; the first day is kept",
+    "weekday": "weekday name: the latest such day on or before publication",
+    "relative": "relative day counted from the publication date",
+    "week": "ACLED time_precision 2: a week known, its middle day",
+    "weekend": "a weekend known: its Saturday",
+    "month": "ACLED time_precision 3: only the month known, its middle (or first/last) day",
+    "ago": "'N days/weeks/months ago' counted from the publication date",
+    "past": "a recent past phrase counted from the publication date",
+}
+
+
+def date_rule(expr: TimeExpr | None, *, published: date | None = None, fallback: str = "") -> str:
+    """A one-line account of how an event date was chosen, for ``--explain``."""
+    if expr is None or expr.date is None:
+        if published is None:
+            return "no usable date in the text and no publication date: no event date"
+        return "no usable date in the text: the publication date (time_precision 1)"
+    why = _RULES.get(expr.kind, expr.kind)
+    where = f" ({fallback})" if fallback else ""
+    return f"{why}: '{expr.text}' -> {expr.date.isoformat()}{where}"

@@ -316,6 +316,12 @@ def _predict(
         yield main_event(extraction)
 
 
+def release_day(rows: list[GoldRow]) -> date | None:
+    """The day an ACLED file was cut, as far as the file shows: its last event date."""
+    days = [r.event_date for r in rows if r.event_date]
+    return max(days) if days else None
+
+
 def evaluate_acled(
     path: str,
     *,
@@ -331,7 +337,8 @@ def evaluate_acled(
     """
     rows = read_gold(str(path), limit=limit)
     documents = [to_document(r, published_offset_days=published_offset_days) for r in rows]
-    pipe = resolve_pipeline(pipeline)
+    # actor names as the release itself wrote them: as of its last event day
+    pipe = resolve_pipeline(pipeline, names_as_of=release_day(rows))
     meter = Progress("acled", total=len(rows), enabled=progress)
     predictions = list(_predict(pipe, documents, batch_size=batch_size, progress=meter))
     return score_predictions(

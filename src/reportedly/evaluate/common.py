@@ -98,13 +98,13 @@ def extraction_events(extraction: Any) -> list[dict[str, Any]]:
     return [event_dict(e) for e in events or ()]
 
 
-def resolve_pipeline(pipeline: Any | None) -> Any:
+def resolve_pipeline(pipeline: Any | None, **options: Any) -> Any:
     """The pipeline to evaluate: the one given, else a fresh ``reportedly.pipeline.Pipeline()``."""
     if pipeline is not None:
         return pipeline
     from ..pipeline import Pipeline  # late: the harness must import without the full stack
 
-    return Pipeline()
+    return Pipeline(**options)
 
 
 @dataclass(frozen=True)
