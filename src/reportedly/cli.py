@@ -27,8 +27,10 @@ POLICY_CHOICES = {
     "contested_perpetrator": ("unidentified", "most_sources", "first"),
     "toll": ("conservative", "highest"),
 }
-POLICY_HELP = ("resolution policy NAME=VALUE, repeatable: contested_perpetrator="
-               "unidentified|most_sources|first, toll=conservative|highest")
+POLICY_HELP = (
+    "resolution policy NAME=VALUE, repeatable: contested_perpetrator="
+    "unidentified|most_sources|first, toll=conservative|highest"
+)
 EVAL_KINDS = ("seed", "acled", "geo", "wikievents")
 
 
@@ -42,64 +44,97 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="log progress details to stderr")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ex = sub.add_parser("extract",
-                        help="extract events from reports (one JSON object per document)")
+    ex = sub.add_parser(
+        "extract", help="extract events from reports (one JSON object per document)"
+    )
     ex.add_argument("files", nargs="*", metavar="FILE", help="plain-text reports")
-    ex.add_argument("--input-jsonl", metavar="FILE",
-                    help='JSONL lines {"id","text","published","outlet","url"}')
+    ex.add_argument(
+        "--input-jsonl", metavar="FILE", help='JSONL lines {"id","text","published","outlet","url"}'
+    )
     ex.add_argument("--published", metavar="YYYY-MM-DD", help="publication date of the reports")
     ex.add_argument("--outlet", metavar="NAME", help="the outlet that published the reports")
-    ex.add_argument("--format", choices=EXTRACT_FORMATS, default="json",
-                    help="output format (default: json, the output contract; the other "
-                         "formats list the events, as `reportedly events` does)")
-    ex.add_argument("--explain", action="store_true",
-                    help="print which rule typed each event (stderr)")
+    ex.add_argument(
+        "--format",
+        choices=EXTRACT_FORMATS,
+        default="json",
+        help="output format (default: json, the output contract; the other "
+        "formats list the events, as `reportedly events` does)",
+    )
+    ex.add_argument(
+        "--explain", action="store_true", help="print which rule typed each event (stderr)"
+    )
     ex.add_argument("--policy", action="append", metavar="NAME=VALUE", help=POLICY_HELP)
 
     geo = sub.add_parser("geoparse", help="find and resolve the place names of reports")
     geo.add_argument("files", nargs="*", metavar="FILE", help="plain-text reports")
-    geo.add_argument("--input-jsonl", metavar="FILE",
-                     help='JSONL lines {"id","text",...}, as for extract')
+    geo.add_argument(
+        "--input-jsonl", metavar="FILE", help='JSONL lines {"id","text",...}, as for extract'
+    )
 
     ev = sub.add_parser("eval", help="score reportedly against a gold set")
     ev.add_argument("kind", choices=EVAL_KINDS, help="which gold set format PATH is")
-    ev.add_argument("path", help="gold file (seed .txt or .gold.json, ACLED CSV, geo XML, "
-                                 "WikiEvents JSONL)")
+    ev.add_argument(
+        "path", help="gold file (seed .txt or .gold.json, ACLED CSV, geo XML, WikiEvents JSONL)"
+    )
     ev.add_argument("--limit", type=int, help="score only the first N items")
-    ev.add_argument("--no-date-hint", action="store_true",
-                    help="acled: give no publication date (explicit dates only)")
-    ev.add_argument("--confusion", action="store_true",
-                    help="acled: also print the sub-type confusion table")
-    ev.add_argument("--checks", metavar="PATH",
-                    help="seed: machine-checkable must-not rules, a file or a folder holding "
-                         "<name>.must_not.json (default: tests/fixtures when it has one)")
+    ev.add_argument(
+        "--no-date-hint",
+        action="store_true",
+        help="acled: give no publication date (explicit dates only)",
+    )
+    ev.add_argument(
+        "--confusion", action="store_true", help="acled: also print the sub-type confusion table"
+    )
+    ev.add_argument(
+        "--checks",
+        metavar="PATH",
+        help="seed: machine-checkable must-not rules, a file or a folder holding "
+        "<name>.must_not.json (default: tests/fixtures when it has one)",
+    )
 
     sample = sub.add_parser("sample", help="extract the bundled sample reports into a DuckDB file")
-    sample.add_argument("--db", default=None,
-                        help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)")
+    sample.add_argument(
+        "--db", default=None, help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)"
+    )
 
     ing = sub.add_parser("ingest", help="extract reports and fuse their events into the store")
     ing.add_argument("paths", nargs="+", metavar="PATH", help=".txt or .jsonl files")
-    ing.add_argument("--db", default=None,
-                     help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)")
-    ing.add_argument("--published", metavar="YYYY-MM-DD",
-                     help="publication date of reports that do not give their own")
-    ing.add_argument("--outlet", metavar="NAME",
-                     help="outlet of reports that do not give their own")
+    ing.add_argument(
+        "--db", default=None, help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)"
+    )
+    ing.add_argument(
+        "--published",
+        metavar="YYYY-MM-DD",
+        help="publication date of reports that do not give their own",
+    )
+    ing.add_argument(
+        "--outlet", metavar="NAME", help="outlet of reports that do not give their own"
+    )
     ing.add_argument("--policy", action="append", metavar="NAME=VALUE", help=POLICY_HELP)
 
     evs = sub.add_parser("events", help="list or export stored events")
-    evs.add_argument("--db", default=None,
-                     help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)")
+    evs.add_argument(
+        "--db", default=None, help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)"
+    )
     evs.add_argument("--since", metavar="YYYY-MM-DD", help="only events on or after this date")
     evs.add_argument("--until", metavar="YYYY-MM-DD", help="only events on or before this date")
     evs.add_argument("--country", help="only events in this country, name or ISO code")
-    evs.add_argument("--type", dest="event_type",
-                     help="only events of this event type or sub-event type (e.g. Protests)")
-    evs.add_argument("--bbox", metavar="W,S,E,N",
-                     help="only events located in this box (degrees: west,south,east,north)")
-    evs.add_argument("--format", choices=FORMATS, default="table",
-                     help="output format (default: table); parquet needs --out")
+    evs.add_argument(
+        "--type",
+        dest="event_type",
+        help="only events of this event type or sub-event type (e.g. Protests)",
+    )
+    evs.add_argument(
+        "--bbox",
+        metavar="W,S,E,N",
+        help="only events located in this box (degrees: west,south,east,north)",
+    )
+    evs.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="table",
+        help="output format (default: table); parquet needs --out",
+    )
     evs.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
     evs.add_argument("--policy", action="append", metavar="NAME=VALUE", help=POLICY_HELP)
     return p
@@ -107,8 +142,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="reportedly: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="reportedly: %(message)s",
+        stream=sys.stderr,
+    )
     try:
         return COMMANDS[args.command](args)
     except ReportedlyError as exc:
@@ -136,12 +174,14 @@ def _documents(args: argparse.Namespace) -> Iterator[Document | tuple[str, str]]
         raise ReportedlyError(E.E001, path="(no input: give FILE... or --input-jsonl FILE)")
     if args.input_jsonl and not Path(args.input_jsonl).is_file():
         raise ReportedlyError(E.E001, path=args.input_jsonl)
-    return _read_documents(args.files, args.input_jsonl, published=published,
-                           outlet=getattr(args, "outlet", None))
+    return _read_documents(
+        args.files, args.input_jsonl, published=published, outlet=getattr(args, "outlet", None)
+    )
 
 
-def _read_documents(files: Sequence[str], input_jsonl: str | None, *, published: date | None,
-                    outlet: str | None) -> Iterator[Document | tuple[str, str]]:
+def _read_documents(
+    files: Sequence[str], input_jsonl: str | None, *, published: date | None, outlet: str | None
+) -> Iterator[Document | tuple[str, str]]:
     from reportedly.ingest import IngestError, read_jsonl, read_text
 
     for f in files:
@@ -170,11 +210,13 @@ def parse_policy(values: Sequence[str] | None):
     for value in values:
         name, sep, setting_ = (part.strip() for part in value.partition("="))
         if not sep or name not in POLICY_CHOICES:
-            raise ReportedlyError(E.E201, value=value, reason=f"no policy named {name!r}",
-                                  choices=choices)
+            raise ReportedlyError(
+                E.E201, value=value, reason=f"no policy named {name!r}", choices=choices
+            )
         if setting_ not in POLICY_CHOICES[name]:
-            raise ReportedlyError(E.E201, value=value, reason=f"{name} cannot be {setting_!r}",
-                                  choices=choices)
+            raise ReportedlyError(
+                E.E201, value=value, reason=f"{name} cannot be {setting_!r}", choices=choices
+            )
         chosen[name] = setting_
     from reportedly.resolve import Policy
 
@@ -209,8 +251,9 @@ def _finite(x: float) -> bool:
     return x == x and abs(x) != float("inf")
 
 
-def _run_pipeline(items: Iterable[Document | tuple[str, str]], *, policy=None
-                  ) -> Iterator[Extraction]:
+def _run_pipeline(
+    items: Iterable[Document | tuple[str, str]], *, policy=None
+) -> Iterator[Extraction]:
     """Extract documents in order, passing error records through, with progress on stderr."""
     pipeline = _pipeline(policy)
     batch_size = _batch_size()
@@ -278,8 +321,11 @@ def _explain(doc_id: str, event) -> None:
         claims = [c for c in event.claims if c.field == field]
         if claims:
             c = claims[0]
-            print(f"  {field:<5} <- {len(claims)} claim(s), first: {c.value!r} from "
-                  f"{c.source.name} ({c.stance}): {c.text!r}", file=sys.stderr)
+            print(
+                f"  {field:<5} <- {len(claims)} claim(s), first: {c.value!r} from "
+                f"{c.source.name} ({c.stance}): {c.text!r}",
+                file=sys.stderr,
+            )
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -318,8 +364,11 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
             failed += 1
             continue
         toponyms = geo.toponyms(nlp(item.text))
-        print(json.dumps({"id": item.id, "toponyms": [t.to_dict() for t in toponyms]},
-                         ensure_ascii=False))
+        print(
+            json.dumps(
+                {"id": item.id, "toponyms": [t.to_dict() for t in toponyms]}, ensure_ascii=False
+            )
+        )
         ok += 1
     return 1 if failed and not ok else 0
 
@@ -349,8 +398,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.kind == "acled":
         from reportedly.evaluate.acled import evaluate_acled
 
-        scores = evaluate_acled(str(path), limit=args.limit,
-                                published_offset_days=None if args.no_date_hint else 3)
+        scores = evaluate_acled(
+            str(path), limit=args.limit, published_offset_days=None if args.no_date_hint else 3
+        )
         print(scores.table())
         if args.confusion:
             print()
@@ -384,10 +434,19 @@ def sample_documents() -> list[Document]:
     docs = []
     for txt in sorted(p for p in folder.iterdir() if p.name.endswith(".txt")):
         meta_file = folder.joinpath(txt.name[:-4] + ".gold.json")
-        meta = (json.loads(meta_file.read_text("utf-8")).get("document", {})
-                if meta_file.is_file() else {})
-        docs.append(Document.from_text(txt.read_text("utf-8"), published=meta.get("published"),
-                                       outlet=meta.get("outlet"), path=txt.name))
+        meta = (
+            json.loads(meta_file.read_text("utf-8")).get("document", {})
+            if meta_file.is_file()
+            else {}
+        )
+        docs.append(
+            Document.from_text(
+                txt.read_text("utf-8"),
+                published=meta.get("published"),
+                outlet=meta.get("outlet"),
+                path=txt.name,
+            )
+        )
     return docs
 
 
@@ -414,12 +473,16 @@ def _ingest(store, documents: list[tuple[Document, str]], *, policy=None) -> tup
             print(f"reportedly: error: {result.reason}", file=sys.stderr)
         elif result.status == "extracted":
             stored += 1
-            print(f"reportedly: [{i}/{len(todo)}] {path}: {result.events} events, "
-                  f"{result.merged} joined a stored event", file=sys.stderr)
+            print(
+                f"reportedly: [{i}/{len(todo)}] {path}: {result.events} events, "
+                f"{result.merged} joined a stored event",
+                file=sys.stderr,
+            )
         else:
             skipped += 1
-            print(f"reportedly: [{i}/{len(todo)}] {path}: skipped ({result.reason})",
-                  file=sys.stderr)
+            print(
+                f"reportedly: [{i}/{len(todo)}] {path}: skipped ({result.reason})", file=sys.stderr
+            )
     return stored, skipped
 
 
@@ -436,21 +499,25 @@ def cmd_sample(args: argparse.Namespace) -> int:
         events = list(store.events())
     print(export.table(events))
     print(f"\n{n_events} events from {n_docs} reports stored in {db}.")
-    print(f"Look further: .venv/bin/reportedly events --db {db} --format json "
-          "(or --format acled-csv / ucdp-csv / geojson, --country Syria, --type Protests)")
+    print(
+        f"Look further: .venv/bin/reportedly events --db {db} --format json "
+        "(or --format acled-csv / ucdp-csv / geojson, --country Syria, --type Protests)"
+    )
     return 0
 
 
-def _ingest_inputs(paths: Sequence[str], *, published: date | None, outlet: str | None
-                   ) -> Iterator[tuple[Document, str] | tuple[None, str, str]]:
+def _ingest_inputs(
+    paths: Sequence[str], *, published: date | None, outlet: str | None
+) -> Iterator[tuple[Document, str] | tuple[None, str, str]]:
     """(document, where it came from) for each readable input; (None, where, message) otherwise."""
     from reportedly.ingest import IngestError, read_jsonl, read_text
 
     for path in paths:
         try:
             if path.endswith(".jsonl"):
-                for n, item in enumerate(read_jsonl(path, published=published, outlet=outlet),
-                                         start=1):
+                for n, item in enumerate(
+                    read_jsonl(path, published=published, outlet=outlet), start=1
+                ):
                     if isinstance(item, IngestError):
                         yield (None, f"{path}:{n}", item.message)
                     else:
@@ -481,8 +548,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             store.log(None, where, "failed", message)
         stored, skipped = _ingest(store, documents, policy=policy)
         n_docs, n_events = store.count()
-    print(f"reportedly: stored {stored} documents ({skipped} skipped, {len(failures)} failed); "
-          f"the store holds {n_events} events from {n_docs} documents", file=sys.stderr)
+    print(
+        f"reportedly: stored {stored} documents ({skipped} skipped, {len(failures)} failed); "
+        f"the store holds {n_events} events from {n_docs} documents",
+        file=sys.stderr,
+    )
     return 1 if failures and not documents else 0
 
 
@@ -498,11 +568,19 @@ def cmd_events(args: argparse.Namespace) -> int:
         raise ReportedlyError(E.E202, fmt=args.format)
     db = _db(args)
     if not Path(db).exists():
-        raise ReportedlyError(E.E013, path=db,
-                              reason="no such file; run `reportedly ingest` or `make run` first")
+        raise ReportedlyError(
+            E.E013, path=db, reason="no such file; run `reportedly ingest` or `make run` first"
+        )
     with Store(db) as store:
-        events = list(store.events(since=since, until=until, country=args.country,
-                                   event_type=args.event_type, bbox=bbox))
+        events = list(
+            store.events(
+                since=since,
+                until=until,
+                country=args.country,
+                event_type=args.event_type,
+                bbox=bbox,
+            )
+        )
         articles = store.articles()
     if policy is not None:
         # Merging an event with itself re-resolves its values under the chosen policy.

@@ -77,8 +77,11 @@ def perpetrator_contested(claims: list[Claim]) -> bool:
 
     An unidentified or generic actor does not compete with a named one: it is less specific.
     """
-    values = {v: s for v, s in _values_by_source(claims, "actor1").items()
-              if not v.startswith(GENERIC_PREFIXES)}
+    values = {
+        v: s
+        for v, s in _values_by_source(claims, "actor1").items()
+        if not v.startswith(GENERIC_PREFIXES)
+    }
     if len(values) < 2:
         return False
     sources = set().union(*values.values())
@@ -126,16 +129,20 @@ def speaker_actor(name: str, resolver: ActorResolver, country: str | None) -> Ac
     return resolver.resolve(" ".join(words), country=country) if words else None
 
 
-def confirmed_by_party(claims: list[Claim], actor1: str | None, resolver: ActorResolver | None,
-                       country: str | None) -> bool:
+def confirmed_by_party(
+    claims: list[Claim], actor1: str | None, resolver: ActorResolver | None, country: str | None
+) -> bool:
     """The chosen perpetrator itself tells of the event ('a police spokesperson confirmed the
     arrests' made by the police). ``country`` is best the perpetrator's own: an unqualified
     'police spokesperson' speaks for the police the story is about."""
     if not actor1 or resolver is None or actor1.startswith(GENERIC_PREFIXES):
         return False
     for c in claims:
-        if c.field in ("event", "actor1", "fatalities") and c.stance in FIRM and \
-                c.source.kind in ("official", "party"):
+        if (
+            c.field in ("event", "actor1", "fatalities")
+            and c.stance in FIRM
+            and c.source.kind in ("official", "party")
+        ):
             speaker = speaker_actor(c.source.name, resolver, country)
             if speaker is not None and _same_actor(speaker.name, actor1, c.source.name):
                 return True
@@ -156,20 +163,39 @@ def _same_actor(speaker: str, value: str, said_by: str = "") -> bool:
     return bool(branch) and branch.lower() in said_by.lower()
 
 
-def grade(claims: list[Claim], *, resolver: ActorResolver | None = None,
-          country: str | None = None, actor1: str | None = None,
-          actor1_country: str | None = None) -> str:
+def grade(
+    claims: list[Claim],
+    *,
+    resolver: ActorResolver | None = None,
+    country: str | None = None,
+    actor1: str | None = None,
+    actor1_country: str | None = None,
+) -> str:
     """confirmed (a party accepted responsibility), contested, fair (2+ sources), weak."""
     if accepted(claims, resolver, country) or confirmed_by_party(
-            claims, actor1, resolver, actor1_country or country):
+        claims, actor1, resolver, actor1_country or country
+    ):
         return "confirmed"
     if perpetrator_contested(claims) or toll_contested(claims):
         return "contested"
     return "fair" if len(independent_sources(claims)) >= 2 else "weak"
 
 
-_ORG_WORDS = ("police", "army", "military", "ministry", "government", "governor", "council",
-              "hospital", "health", "red cross", "red crescent", "un ", "united nations")
+_ORG_WORDS = (
+    "police",
+    "army",
+    "military",
+    "ministry",
+    "government",
+    "governor",
+    "council",
+    "hospital",
+    "health",
+    "red cross",
+    "red crescent",
+    "un ",
+    "united nations",
+)
 
 
 def source_key(name: str, kind: str = "") -> str:
@@ -193,17 +219,21 @@ def source_key(name: str, kind: str = "") -> str:
 def independent_sources(claims: list[Claim]) -> set[str]:
     """Distinct speakers who tell that the event happened, its toll or its author (not those
     who only add context); the outlet counts only when it speaks alone."""
-    telling = [c for c in claims if c.field in ("event", "fatalities", "actor1")
-               and c.stance in FIRM] or claims
-    speakers = {source_key(c.source.name, c.source.kind) for c in telling if c.source.kind != "outlet"}
+    telling = [
+        c for c in claims if c.field in ("event", "fatalities", "actor1") and c.stance in FIRM
+    ] or claims
+    speakers = {
+        source_key(c.source.name, c.source.kind) for c in telling if c.source.kind != "outlet"
+    }
     speakers |= {source_key(c.source.via) for c in telling if c.source.via}
     if not speakers:
         speakers = {source_key(c.source.name, c.source.kind) for c in telling}
     return speakers
 
 
-def choose_actor1(claims: list[Claim], policy: Policy, unknown: str, *,
-                  confirmed: list[str] | None = None) -> str | None:
+def choose_actor1(
+    claims: list[Claim], policy: Policy, unknown: str, *, confirmed: list[str] | None = None
+) -> str | None:
     values = _values_by_source(claims, "actor1")
     if confirmed:
         return confirmed[0]
@@ -221,8 +251,13 @@ def choose_actor1(claims: list[Claim], policy: Policy, unknown: str, *,
     if any(c.field == "actor1" and c.stance == "unknown" for c in claims):
         return unknown
     # only hedged statements ("forces presumably clashed"): a coder still codes the named actor
-    hedged = [c.value for c in claims if c.field == "actor1" and c.stance == "speculative"
-              and not c.value.startswith(GENERIC_PREFIXES)]
+    hedged = [
+        c.value
+        for c in claims
+        if c.field == "actor1"
+        and c.stance == "speculative"
+        and not c.value.startswith(GENERIC_PREFIXES)
+    ]
     return hedged[0] if hedged else None
 
 
@@ -253,19 +288,31 @@ def resolve_event(
     a2_names = _ranked(claims, "actor2")
     if typing.sub_event_type == "Agreement":
         # co-signers are both told as the subject ("X and Y signed"): the second is actor2
-        a2_names = [v for v in _ranked(claims, "actor1") if v != a1_name
-                    and not v.startswith(GENERIC_PREFIXES)] + a2_names
+        a2_names = [
+            v
+            for v in _ranked(claims, "actor1")
+            if v != a1_name and not v.startswith(GENERIC_PREFIXES)
+        ] + a2_names
     a1, a2, assoc1 = _by_type(typing, a1_name, a2_names, by_name, country, resolver, unknown)
-    if a2 is None and typing.sub_event_type in CIVILIAN_OBJECT_SUBTYPES and \
-            "civilian_target" in mention.groups(lead_only=True):
+    if (
+        a2 is None
+        and typing.sub_event_type in CIVILIAN_OBJECT_SUBTYPES
+        and "civilian_target" in mention.groups(lead_only=True)
+    ):
         a2 = resolver.resolve("civilians", country=country)
     inter1 = inter_code(a1, event_country=country) if a1 else None
     inter2 = inter_code(a2, event_country=country) if a2 else None
     when, precision = _when(date_expr, published, mention.role)
-    fat = fatalities if policy.toll == "conservative" or fatalities.high is None else Fatalities(
-        fatalities.high, fatalities.low, fatalities.best, fatalities.high)
-    sources = list(OrderedDict.fromkeys(
-        [c.source.name for c in claims] + [c.source.via for c in claims if c.source.via]))
+    fat = (
+        fatalities
+        if policy.toll == "conservative" or fatalities.high is None
+        else Fatalities(fatalities.high, fatalities.low, fatalities.best, fatalities.high)
+    )
+    sources = list(
+        OrderedDict.fromkeys(
+            [c.source.name for c in claims] + [c.source.via for c in claims if c.source.via]
+        )
+    )
     event = Event(
         event_id=event_id,
         role=mention.role,
@@ -285,8 +332,13 @@ def resolve_event(
         civilian_targeting="Civilian targeting" if a2 and a2.kind == "civilians" else None,
         location=location,
         fatalities=fat,
-        grade=grade(claims, resolver=resolver, country=country, actor1=a1.name if a1 else None,
-                    actor1_country=a1.country if a1 else None),
+        grade=grade(
+            claims,
+            resolver=resolver,
+            country=country,
+            actor1=a1.name if a1 else None,
+            actor1_country=a1.country if a1 else None,
+        ),
         claims=tuple(claims),
         sources=tuple(sources),
         extras={"rule": typing.rule, "date_prec": date_expr.date_prec if date_expr else None},
@@ -294,9 +346,15 @@ def resolve_event(
     return _with_notes(event)
 
 
-def _by_type(typing: Typing, a1_name: str | None, a2_names: list[str], by_name: dict[str, Actor],
-             country: str | None, resolver: ActorResolver, unknown: Actor
-             ) -> tuple[Actor | None, Actor | None, str | None]:
+def _by_type(
+    typing: Typing,
+    a1_name: str | None,
+    a2_names: list[str],
+    by_name: dict[str, Actor],
+    country: str | None,
+    resolver: ActorResolver,
+    unknown: Actor,
+) -> tuple[Actor | None, Actor | None, str | None]:
     """Codebook actor rules per event type; actor order only matters for VAC (target = actor2)."""
     a1 = by_name.get(a1_name) if a1_name else None
     others = [by_name[n] for n in a2_names if n in by_name and n != a1_name]
@@ -311,7 +369,9 @@ def _by_type(typing: Typing, a1_name: str | None, a2_names: list[str], by_name: 
         crowd = resolver.resolve("rioters", country=country)
         candidates = [a for a in (a1, *others) if a and a.kind not in ("rioters", "protesters")]
         # rioters mostly face the police: a state actor named beside them is the other side
-        target = next((a for a in candidates if a.kind == "state"), None) or next(iter(candidates), None)
+        target = next((a for a in candidates if a.kind == "state"), None) or next(
+            iter(candidates), None
+        )
         if sub == "Mob violence":
             target = next((a for a in candidates if a.kind == "civilians"), None) or target
         if sub == "Mob violence" and target is None:
@@ -332,7 +392,9 @@ def _by_type(typing: Typing, a1_name: str | None, a2_names: list[str], by_name: 
     return a1, a2, None
 
 
-def _when(expr: TimeExpr | None, published: date | None, role: str) -> tuple[date | None, int | None]:
+def _when(
+    expr: TimeExpr | None, published: date | None, role: str
+) -> tuple[date | None, int | None]:
     if expr is not None and expr.date is not None:
         return expr.date, expr.time_precision
     if role == "main" and published is not None:
@@ -358,7 +420,16 @@ def summary(event: Event) -> str:
     who = event.actor1 or "an unidentified actor"
     target = f" against {event.actor2}" if event.actor2 else ""
     toll = event.fatalities
-    dead = (f" {toll.low}" + (f"-{toll.high}" if toll.high and toll.high != toll.low else "")
-            + " reported killed.") if toll.low else ""
+    dead = (
+        (
+            f" {toll.low}"
+            + (f"-{toll.high}" if toll.high and toll.high != toll.low else "")
+            + " reported killed."
+        )
+        if toll.low
+        else ""
+    )
     contested = " Perpetrator contested." if event.grade == "contested" else ""
-    return f"On {when}, {who}: {event.sub_event_type.lower()}{target}{where}.{dead}{contested}".strip()
+    return (
+        f"On {when}, {who}: {event.sub_event_type.lower()}{target}{where}.{dead}{contested}".strip()
+    )
