@@ -30,5 +30,8 @@ eval: $(STAMP)
 	$(BIN)/reportedly eval wikievents ../shared/eval/wikievents/dev.jsonl
 	$(BIN)/reportedly eval geo ../shared/eval/geo/TR-News.xml
 
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_geo.py
+
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache $(DB)

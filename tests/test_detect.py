@@ -296,3 +296,21 @@ def test_detect_counted_protesters_are_not_generic(nlp):
     doc = nlp("On 14 February, dozens of protesters held a protest in the city.")
     hits = detect.matcher()(doc)
     assert not detect.is_generic(doc[:], hits, has_day=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "told"),
+    [
+        ("Gunmen killed three farmers near the village.", "killed", True),
+        ("A bomb exploded outside the market.", "bomb", True),
+        ("Car bombs", "bombs", False),
+        ("Three soldiers were wounded in the incident.", "wounded", False),
+        ("Militants tried to plant mines to target security forces.", "target", False),
+    ],
+)
+def test_detect_tells_act_only_for_the_act_itself(nlp, text, word, told):
+    """A cue tells the event as an act, unlike a weapon only named, the wounded, or a purpose."""
+    doc = nlp(text)
+    hits = [h for h in detect.matcher()(doc) if h.span(doc).root.text == word]
+    assert hits
+    assert detect.tells_act(hits[0], doc) is told

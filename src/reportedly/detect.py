@@ -679,3 +679,85 @@ def group_hits_by_sentence(hits: list[CueHit]) -> dict[int, list[CueHit]]:
 def has_trigger(hits: Iterable[CueHit]) -> bool:
     triggers = matcher().triggers
     return any(h.group in triggers for h in hits)
+
+
+# --- which sentences tell the event itself ----------------------------------------------------
+
+
+@cache
+def _telling() -> dict[str, frozenset[str]]:
+    spec = lexicon().get("telling") or {}
+    return {name: frozenset(str(p) for p in entry["phrases"]) for name, entry in spec.items()}
+
+
+def _hit_forms(hit: CueHit, doc: Doc) -> set[str]:
+    """The hit's words as written and as lemmas, and its head word's forms."""
+    toks = list(hit.span(doc))
+    root = hit.span(doc).root
+    return {
+        " ".join(t.lower_ for t in toks),
+        " ".join(t.lemma_.lower() for t in toks),
+        root.lower_,
+        root.lemma_.lower(),
+    }
+
+
+def _wielded(tok: Token) -> bool:
+    """A weapon named as what acts ('a bomb exploded', 'shells hit') or what is fired."""
+    telling = _telling()
+    if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.pos_ == "VERB":
+        return tok.head.lemma_.lower() not in ("be", "have") and _realis_act(tok.head)
+    if tok.dep_ == "dobj" and tok.head.lemma_.lower() in telling.get("firing_verbs", ()):
+        return _realis_act(tok.head)
+    return False
+
+
+def _realis_act(tok: Token) -> bool:
+    """Neither negated, nor planned or hypothetical, nor a purpose ('to target troops')."""
+    if any(c.dep_ == "neg" or c.lower_ == "no" for c in tok.children):
+        return False
+    if _irrealis_token(tok):
+        return False
+    node = tok
+    for _ in range(3):
+        if node.pos_ in ("VERB", "AUX"):
+            return not any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
+        if node.head is node:
+            break
+        node = node.head
+    return True
+
+
+# Where a word stands as a noun whatever its tag ("improvised" or "landmines" tagged VERB)
+_NOMINAL_DEPS = {"amod", "compound", "conj", "dobj", "pobj", "nsubj", "nsubjpass", "appos", "attr"}
+
+
+def _verb_use(tok: Token) -> bool:
+    """A weapon word used as the verb of the clause ('they bombed the town', 'mined')."""
+    return tok.pos_ == "VERB" and tok.dep_ not in _NOMINAL_DEPS
+
+
+def tells_act(hit: CueHit, doc: Doc) -> bool:
+    """The cue tells the event itself as something done: 'gunmen killed three', 'a bomb
+    exploded', 'the attack on the convoy', 'was killed by'. A weapon only named ('car bombs'),
+    a party or the wounded ('the attackers', 'three were wounded'), a compound modifier ('a
+    death spiral'), an event referred to ('responsibility for the attack'), a negated, planned
+    or purposed act ('to target security forces') are not."""
+    telling = _telling()
+    forms = _hit_forms(hit, doc)
+    root = hit.span(doc).root
+    if forms & telling.get("not_acts", frozenset()):
+        return root.dep_ in ("nsubj", "nsubjpass") and _wielded(root)  # "a suicide bomber struck"
+    if forms & telling.get("instruments", frozenset()) and not _verb_use(root):
+        return _wielded(root)
+    heads = telling.get("compound_heads", frozenset())
+    if root.dep_ == "compound" and root.head.lemma_.lower() not in heads:
+        return False
+    return _realis_act(root)
+
+
+def telling_hits(hits: Iterable[CueHit], doc: Doc, *, event_type: str) -> list[CueHit]:
+    """The cues of a sentence that tell an event of ``event_type`` as an act."""
+    family = FAMILY.get(event_type, frozenset())
+    triggers = matcher().triggers
+    return [h for h in hits if h.group in triggers and h.group in family and tells_act(h, doc)]

@@ -127,8 +127,13 @@ def auc_of(errors_km: list[float]) -> float:
     return area / ((len(logs) - 1) * math.log(_MAX_KM))
 
 
-def evaluate_geo(path: str, *, limit: int | None = None) -> GeoScores:
-    """Run the geoparser over a gold file and score it."""
+def evaluate_geo(path: str, *, limit: int | None = None, associative: bool = True) -> GeoScores:
+    """Run the geoparser over a gold file and score it.
+
+    TR-News and GeoVirus annotate associative toponyms too (demonyms, places inside
+    organisation names), so by default the parser is asked for them; ``associative=False``
+    scores the literal places that event location uses.
+    """
     from reportedly.geo import Geoparser
     from reportedly.nlp import pipe
 
@@ -137,7 +142,7 @@ def evaluate_geo(path: str, *, limit: int | None = None) -> GeoScores:
     errors: list[float] = []
     gold_total = 0
     for art, doc in zip(articles, pipe(a.text for a in articles), strict=True):
-        predicted = [t for t in parser.toponyms(doc) if t.lat is not None]
+        predicted = [t for t in parser.toponyms(doc, associative=associative) if t.lat is not None]
         gold_total += len(art.toponyms)
         for g in art.toponyms:
             hit = next((p for p in predicted if p.start < g.end and g.start < p.end), None)

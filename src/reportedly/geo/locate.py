@@ -4,7 +4,8 @@ Order of preference: a specific place (town, crossing) in the trigger sentence; 
 nearest sentences that agrees with the country the trigger sentence names; a region; the
 document's most prominent place; and last the country, coded to its capital with ACLED
 geo_precision 3 and UCDP where_prec 6 (ACLED never codes at country level).
-Origins ("a shipment making its way from Iraq") are never the event place.
+Origins ("a shipment making its way from Iraq") and governments named by their capital or
+country ("Moscow did not comment") are never the event place.
 """
 
 from __future__ import annotations
@@ -61,6 +62,17 @@ _ORIGIN = re.compile(
     r"\b(?:from|out\s+of|fled|left|departed)\s+(?:the\s+)?(?:(?:city|town|country)\s+of\s+)?$",
     re.IGNORECASE,
 )
+# A capital or a country as the subject of a statement stands for its government: "Moscow did
+# not comment", "Kyiv said". The statement is not the event, so the place is not its place.
+_SPEAKS_AFTER = re.compile(
+    r"(?:['’]s\s+\w+\s+(?:ministry|office)\s+)?\s*(?:(?:has|have|had|did|does|do|was|is|has\s+not|"
+    r"did\s+not|has\s+yet\s+to|would\s+not|could\s+not)\s+)?(?:not\s+)?(?:immediately\s+)?"
+    r"(?:said|says|say|comment|commented|comments|denied|denies|deny|claimed|claims|accused|"
+    r"accuses|condemned|condemns|warned|warns|responded|respond|announced|insisted|insists|"
+    r"blamed|blames|rejected|rejects|confirmed|confirms|reacted|react|vowed|vows)\b",
+    re.IGNORECASE,
+)
+_SPEAKERS = ("PPLC", "PCLI")
 _DISTANCE_BEFORE = re.compile(r"(?:km|kms|kilomet(?:er|re)s?|miles?|mi|away)\s+from\s+\S*\s*$",
                               re.IGNORECASE)
 # A named place the gazetteer lacks, then the places holding it: "in Gwalo (Paikoro, ",
@@ -92,6 +104,11 @@ def _kind(t: Toponym) -> int:
     if code in _REGIONAL:
         return 1
     return 2 if code == "PCLI" else 3
+
+
+def _is_speaker(text: str, t: Toponym) -> bool:
+    """A capital or country named as a government that speaks ("Moscow did not comment")."""
+    return (t.feature_code or "") in _SPEAKERS and bool(_SPEAKS_AFTER.match(text, t.end))
 
 
 def _is_origin(text: str, t: Toponym) -> bool:
@@ -151,7 +168,8 @@ def locate(
         return None
     text = doc.text
     bounds, i = _sentences(doc, max(0, min(start, len(text) - 1)))
-    places = [t for t in toponyms if not _is_origin(text, t) and t.lat is not None]
+    places = [t for t in toponyms if t.lat is not None and not _is_origin(text, t)
+              and not _is_speaker(text, t)]
     if not places:
         return None
     here = [t for t in places if _in(t, bounds[i])]

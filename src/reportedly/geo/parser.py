@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
@@ -94,6 +95,8 @@ _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _COUNTRY_CONTEXT = 2.5  # bonus for a reading in a country the document is about
 _CONTAINED = 4.0  # bonus for a reading inside the place named next to it ("X, Y")
 _NEARBY = 1.2  # bonus for a reading close to other places of the document
+_FUZZY_NEAR_KM = 60.0  # a fuzzy village lies this close to the town named as holding it
+_FUZZY_REGION_CUTOFF = 88.0  # with only a region to vouch for it, a closer spelling is needed
 
 
 @dataclass
@@ -122,9 +125,17 @@ class Geoparser:
 
         return self.toponyms(parse(text))
 
-    def toponyms(self, doc: Doc, *, outlet_country: str | None = None) -> list[Toponym]:
-        """Resolved place names of ``doc``, in text order."""
-        mentions = self._mentions(doc)
+    def toponyms(
+        self, doc: Doc, *, outlet_country: str | None = None, associative: bool = False
+    ) -> list[Toponym]:
+        """Resolved place names of ``doc``, in text order.
+
+        By default only literal places are returned. ``associative`` also returns names used
+        for something else that is tied to a place, as geoparsing gold standards annotate
+        them: demonyms ("Russian", "U.S. president") as their country, and places inside
+        organisation names ("Kentucky State Police"). Event location never asks for these.
+        """
+        mentions = self._mentions(doc, associative=associative)
         if not mentions:
             return []
         context = self._country_context(doc, mentions, outlet_country)
@@ -136,7 +147,7 @@ class Geoparser:
 
     # --- recognition -------------------------------------------------------------------------
 
-    def _mentions(self, doc: Doc) -> list[_Mention]:
+    def _mentions(self, doc: Doc, *, associative: bool = False) -> list[_Mention]:
         out: list[_Mention] = []
         taken: list[tuple[int, int]] = []
 
@@ -145,6 +156,8 @@ class Geoparser:
                 out.append(m)
                 taken.append((m.start, m.end))
 
+        for m in self._abbreviated_states(doc.text):
+            accept(m)
         runs = _name_runs(doc.text)
         # Names inside a person's or an organisation's name ("Citizens Coalition for Change")
         # are places only with a cue of their own.
@@ -152,8 +165,12 @@ class Geoparser:
         orgs = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORG"]
         dates = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NUMERIC]
         for ent in doc.ents:
-            if ent.label_ == "NORP" and self.gaz.demonym(ent.text):
+            if associative and self.gaz.demonym(ent.text) and ent.label_ != "PERSON":
+                accept(self._demonym_place(ent, always=True))
+            elif ent.label_ == "NORP" and self.gaz.demonym(ent.text):
                 accept(self._demonym_place(ent))
+            elif associative and ent.label_ == "ORG":
+                accept(self._leading_place(doc.text, ent))
             elif ent.label_ in _PLACE_LABELS:
                 for a, b in _pieces(doc.text, ent.start_char, ent.end_char):
                     # A run that starts with the piece and goes on ("Rio Grande" + " do Norte")
@@ -169,8 +186,9 @@ class Geoparser:
             for a, b in runs:
                 if any(da < b and a < db for da, db in dates):
                     continue  # "between May 30 and 31": a date, not a place
-                person = any(pa <= a and b <= pb for pa, pb in persons) or any(
-                    oa <= a and b <= ob and b - a < ob - oa for oa, ob in orgs)
+                person = any(pa <= a and b <= pb for pa, pb in persons) or (
+                    not associative and any(
+                        oa <= a and b <= ob and b - a < ob - oa for oa, ob in orgs))
                 accept(self._mention(doc.text, a, b, strict=True, standalone=not person,
                                      known=known))
         return sorted(out, key=lambda m: m.start)
@@ -215,11 +233,30 @@ class Geoparser:
             cands = self.gaz.candidates(name[: m.start()], limit=25)
         return cands
 
-    def _demonym_place(self, ent: Span) -> _Mention | None:
+    def _leading_place(self, text: str, ent: Span) -> _Mention | None:
+        """The place an organisation's name starts with ("Kentucky State Police")."""
+        for n in range(len(ent) - 1, 0, -1):
+            m = self._mention(text, ent[0].idx, ent[n - 1].idx + len(ent[n - 1]), strict=True,
+                              standalone=True)
+            if m is not None:
+                return m
+        return None
+
+    def _abbreviated_states(self, text: str) -> list[_Mention]:
+        """AP-style state abbreviations after a town: "GLASGOW, Ky.", "Surrey, B.C."."""
+        pattern = _abbreviation_pattern(self.gaz.abbreviations())
+        out = []
+        for m in pattern.finditer(text) if pattern else ():
+            region = self.gaz.state_by_abbreviation(m.group(1))
+            if region is not None:
+                out.append(_Mention(m.start(1), m.end(1), m.group(1), [region], cued=True))
+        return out
+
+    def _demonym_place(self, ent: Span, *, always: bool = False) -> _Mention | None:
         """A demonym names its country only before a place noun ("the Iraqi border")."""
         iso2 = self.gaz.demonym(ent.text)
         nxt = ent.doc[ent.end] if ent.end < len(ent.doc) else None
-        if iso2 is None or nxt is None or nxt.lower_ not in place_nouns():
+        if iso2 is None or not always and (nxt is None or nxt.lower_ not in place_nouns()):
             return None
         country = self.gaz.country(iso2)
         if country is None:
@@ -242,8 +279,13 @@ class Geoparser:
             if holder is None or holder.best is None or not holder.best.admin1:
                 continue
             name = _POSSESSIVE.sub("", _LEADING_THE.sub("", text[a:b])).strip()
-            cands = self.gaz.fuzzy(name, country_code=holder.best.country_code or "",
-                                   admin1=holder.best.admin1)
+            town = holder.best.feature_code.startswith("PP")
+            cands = self.gaz.fuzzy(
+                name, country_code=holder.best.country_code or "", admin1=holder.best.admin1,
+                near=(holder.best.lat, holder.best.lon) if town else None,
+                within_km=_FUZZY_NEAR_KM,
+                cutoff=self.gaz.FUZZY_CUTOFF if town else _FUZZY_REGION_CUTOFF,
+            )
             if cands:
                 start = a + text[a:b].find(name)
                 added.append(_Mention(start, start + len(name), name, cands, True,
@@ -312,6 +354,15 @@ class Geoparser:
         if m.kind and m.kind == _reading_kind(c):
             bonus += _KIND_HINT
         return c.score + bonus + m.bonus.get(i, 0.0)
+
+
+@lru_cache(maxsize=4)
+def _abbreviation_pattern(abbreviations: tuple[str, ...]) -> re.Pattern[str] | None:
+    """", Ky." and the like: a comma after a word, the abbreviation with its periods."""
+    if not abbreviations:
+        return None
+    alternatives = "|".join(re.escape(a) for a in abbreviations)
+    return re.compile(rf"(?<=[A-Za-z]),[ \t]+({alternatives})(?![\w.])")
 
 
 def _kind_hint(text: str, start: int, end: int) -> str | None:
