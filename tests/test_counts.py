@@ -293,3 +293,29 @@ def test_counts_toll_rule_names_the_codebook_rule(sources: list, needle: str) ->
     from reportedly.counts import toll_rule
 
     assert needle in toll_rule(sources)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the counted people carry an of-phrase before their passive verb
+        ("Four members of an Iran-backed militia were killed in the strike.",
+         [("killed", 4, 4)]),
+        ("Five members of the same family have been killed, relatives said.",
+         [("killed", 5, 5)]),
+        ("Three fighters of the Kurdish-led force were wounded.", [("injured", 3, 3)]),
+        # an active verb after the of-phrase: the members did the killing
+        ("Four members of the militia killed two soldiers.", [("killed", 2, 2)]),
+        # things, not people, with an of-phrase are no toll
+        ("Ten houses of the village were destroyed.", []),
+        # a toll that rose to a figure
+        ("The death toll has risen to four, the ministry said.", [("killed", 4, 4)]),
+        ("The toll climbed to nine overnight.", [("killed", 9, 9)]),
+    ],
+)
+def test_counts_reads_subject_tolls_with_of_phrases_and_risen_tolls(
+    text: str, expected: list[tuple]
+) -> None:
+    """A sentence-initial count of people with an of-phrase before 'were killed' is a toll,
+    and so is a death toll that has risen to a figure."""
+    assert _summary(text) == expected

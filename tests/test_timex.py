@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reportedly.lexicons import load
-from reportedly.timex import TimeExpr, event_date, find_dates
+from reportedly.records import Document
+from reportedly.timex import TimeExpr, event_date, find_dates, interval_days
 
 PUB = date(2022, 5, 12)  # a Thursday
 
@@ -249,3 +250,70 @@ def test_timex_future_and_impossible_dates_give_no_event_date(text: str) -> None
 
     published = date(2022, 5, 15)
     assert event_date(find_dates(text, published=published), published=published) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("a day", 1),
+        ("the day", 1),
+        ("one day", 1),
+        ("two days", 2),
+        ("3 days", 3),
+        ("a week", 7),
+        ("several days", None),  # vague: no day can be counted back
+        ("a few days", None),
+        ("a month", None),  # a month is not a count of days
+        ("the days", None),
+        ("two day", None),
+        ("hours", None),
+        ("", None),
+    ],
+)
+def test_timex_interval_days_reads_day_measures(text: str, days: int | None) -> None:
+    """A measure of days or weeks ('a day' in 'a day after the shelling') counts its days;
+    vague counts, months and ill-formed measures count nothing."""
+    assert interval_days(text) == days
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=40))
+def test_timex_interval_days_never_crashes(text: str) -> None:
+    """Any text gives None or a positive number of days."""
+    days = interval_days(text)
+    assert days is None or days > 0
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "day"),
+    [
+        # the lead sentence tells what followed on one day and the event on another
+        ("The city mourned on Friday after a bomb killed five traders at a bus station on "
+         "Thursday.", "2024-03-15", "2024-03-14"),
+        ("Soldiers were combing the hills on Monday for ten farmers who were abducted from "
+         "their fields on Sunday.", "2024-01-22", "2024-01-21"),
+        ("Mourners gathered on Tuesday for the burial of three policemen killed on Monday in "
+         "an ambush near the town.", "2024-01-16", "2024-01-15"),
+        ("Families fled Sake on Thursday after a day of heavy fighting between soldiers and "
+         "rebels on Wednesday.", "2024-02-08", "2024-02-07"),
+        ("Wednesday's airstrike on a fuel depot killed two guards, officials said on Friday.",
+         "2021-02-12", "2021-02-10"),
+        # the event told as an interval before the day that carries the date
+        ("Shopkeepers cleared rubble on Wednesday, a day after a missile struck the bazaar and "
+         "killed six people.", "2023-11-08", "2023-11-07"),
+        ("Residents buried their dead on Saturday, two days after gunmen attacked the village.",
+         "2023-06-10", "2023-06-08"),
+        # no measure, or the event's own day: the day told stands
+        ("Shopkeepers cleared rubble on Wednesday after a missile struck the bazaar.",
+         "2023-11-08", "2023-11-08"),
+        ("A bomb exploded in a crowded market on Monday, killing four people.",
+         "2024-01-16", "2024-01-15"),
+    ],
+)
+def test_timex_event_day_is_the_triggers_own_day(pipeline, text: str, published: str,
+                                                 day: str) -> None:
+    """The main event takes the day its own words carry (the time expression whose head
+    chain reaches the event), not the day of what followed; 'a day after' counts back."""
+    events = [e for e in pipeline(Document.from_text(text, published=published)).events
+              if e.role == "main"]
+    assert events and events[0].event_date == date.fromisoformat(day)

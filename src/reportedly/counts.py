@@ -124,6 +124,10 @@ class _Grammar:
             rf"\s+(?:{mod}\s+){{0,2}}(?:(?P<kil>{_alt(ph['killed_nouns'])})"
             rf"|(?P<inj>{_alt(ph['injured_nouns'])})|(?P<cas>{_alt(ph['casualty_nouns'])}))\b",
             re.I)
+        of = ph["of_phrase"]
+        self.of_phrase = re.compile(
+            rf"\s+of\s+(?:[\w'’-]+\s+){{0,{int(of['max_words']) - 1}}}?[\w'’-]+"
+            rf"(?=\s+{_alt(of['aux'])}\b)", re.I)
         self.toll = re.compile(
             rf"\b{_alt(ph['toll_heads'])}(?:\s+[\w'’,-]+){{0,6}}?\s+{_alt(ph['toll_verbs'])}\s+$",
             re.I)
@@ -275,6 +279,10 @@ def _context(g: _Grammar, text: str, items: list[re.Match[str]]) -> str | None:
     kind = _passive_kind(g, text, last.end())
     if kind:
         return kind
+    of = g.of_phrase.match(text, last.end()) if last["who"] else None
+    kind = _passive_kind(g, text, of.end()) if of else None
+    if kind:
+        return kind  # "four members of an Iran-backed militia were killed"
     kind = _active_kind(g, text, items[0].start())
     if kind and (last["who"] or g.boundary.match(text, last.end())):
         return kind

@@ -15,20 +15,24 @@ Matching (``score``) first applies vetoes, then a weighted score:
   more than ``DISTINCT_PLACES_KM`` apart (two named towns are two events); day-precise
   days that both reports state two or more days apart; another event
   of a document already in the stored event (a report's main and background events are
-  different events); an event without a location unless the other evidence is strong
-  (same day, a shared named actor, and similar text).
+  different events); an event without a location unless its sentences name the other's
+  place (``names_place``) or the other evidence is strong (same day, a shared named actor,
+  and similar text).
 - weights (``WEIGHTS``, summing to 1): date 0.25 (same day 1; 0.2 / days apart when both
   reports state their day, 0.4 / days when one is a publication-day fallback), place 0.25
   (1 within the coarser precision's tolerance, ``TOLERANCE_KM``, falling to 0 at twice it; a
-  region-level place counts only a shared name), text 0.30 (the mean of rapidfuzz
+  region-level place counts only a shared name, or the other's town named in its sentences;
+  an unlocated report naming the other's place ``NAMED_PLACE``), text 0.30 (the mean of rapidfuzz
   ``token_set_ratio`` and an idf-weighted cosine of the content words of the event
-  sentences, best pair of documents; idf over the pool compared against, so the words that
+  sentences, best pair of documents, a document without an event claim told by its other
+  claims' sentences; idf over the pool compared against, so the words that
   single an event out weigh most), type 0.10 (same sub-type 1, same type 0.6, a compatible
   pair 0.4), actors 0.05 (1 when a named actor is shared, 0.5 when either names none, 0 when
   both name only different ones: reports do blame different perpetrators, so this never
   vetoes), toll 0.05 (overlapping figures 1, else the ratio of the nearer ends).
-  A pair matches at ``THRESHOLD`` (0.68): on the story fixtures the lowest same-story pair
-  scores 0.71 and the highest distractor pair 0.65 (tests/test_fuse.py pins the outcome).
+  A pair matches at ``THRESHOLD`` (0.68): on the story fixtures every report's best link to
+  its story scores 0.72 or more and the highest distractor pair 0.67 (tests/test_fuse.py
+  pins the outcome).
 """
 
 from __future__ import annotations
@@ -58,6 +62,8 @@ WEIGHTS = {"date": 0.25, "place": 0.25, "text": 0.3, "actors": 0.05, "type": 0.1
 THRESHOLD = 0.68
 # without a location, the rest must be this strong (same day, shared actor, similar text)
 NO_PLACE_TEXT = 0.6
+# an unlocated report whose sentences name the other report's place
+NAMED_PLACE = 0.75
 
 # ACLED types one event may be told as by different outlets: an airstrike during a ground
 # battle is one Battles event (codebook); a bombing or shelling that kills civilians is told as
@@ -128,15 +134,42 @@ def _content(text: str) -> str:
     return " ".join(w for w in _WORD.findall(text.lower()) if w not in _STOP and len(w) > 2)
 
 
-def event_texts(event: Event) -> dict[str, str]:
-    """Per document, the content words of the sentences that tell the event."""
+def _sentences(event: Event, *, fields: tuple[str, ...] | None = None) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for c in event.claims:
-        if c.field == "event":
+        if fields is None or c.field in fields:
             sents = out.setdefault(c.evidence.doc_id, [])
             if c.evidence.sentence not in sents:
                 sents.append(c.evidence.sentence)
-    return {doc: _content(" ".join(sents)) for doc, sents in out.items()}
+    return out
+
+
+def event_texts(event: Event) -> dict[str, str]:
+    """Per document, the content words of the sentences that tell the event; a document with
+    no event claim is told by the sentences of its other claims (its date, place, toll)."""
+    told = _sentences(event, fields=("event",))
+    for doc, sents in _sentences(event).items():
+        told.setdefault(doc, sents)
+    return {doc: _content(" ".join(sents)) for doc, sents in told.items()}
+
+
+def place_names(event: Event) -> set[str]:
+    """The spellings of an event's place: its gazetteer name and the names its reports wrote."""
+    if event.location is None or not event.location.name:
+        return set()
+    names = {event.location.name} | {c.text for c in event.claims if c.field == "location"}
+    return {n.strip() for n in names if n and len(n.strip()) > 2}
+
+
+def names_place(coarse: Event, fine: Event) -> bool:
+    """Whether a report that is unlocated or placed only in a region names, in the sentences
+    of its claims, the place another report located more precisely ("the central market of
+    Kherson" where the geocoder found no place; "forests around Kajuru" coded to the state)."""
+    if fine.location is None or coarse.location is not None and (
+            (coarse.location.geo_precision or 3) < 3 or (fine.location.geo_precision or 3) >= 3):
+        return False  # a coded region counts only against a town it contains the name of
+    text = " ".join(s for sents in _sentences(coarse).values() for s in sents)
+    return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text, re.I) for n in place_names(fine))
 
 
 # --- the matching rules ---------------------------------------------------------------------
@@ -291,10 +324,15 @@ def score(candidate: Event, stored: Event, *, weights: dict[str, float] | None =
              "text": text_score(candidate, stored, weights=weights),
              "toll": toll_score(candidate.fatalities, stored.fatalities),
              "place": where if where is not None else 0.0}
-    if where is None and not (when == 1.0 and parts["actors"] == 1.0
-                              and parts["text"] >= NO_PLACE_TEXT):
+    named = names_place(candidate, stored) or names_place(stored, candidate)
+    if named:
+        # the text names the other's place: unlocated, it is placed there by the words alone;
+        # coded to the region around it, the geocoder only missed the town the text names
+        parts["place"] = NAMED_PLACE if where is None else 1.0
+    elif where is None and not (when == 1.0 and parts["actors"] == 1.0
+                                and parts["text"] >= NO_PLACE_TEXT):
         return Score(0.0, parts, "no location and weak other evidence")
-    if where is None:
+    elif where is None:
         parts["place"] = 0.5  # unknown, not different: the strong rest carries the match
     total = sum(WEIGHTS[k] * v for k, v in parts.items())
     return Score(round(total, 4), parts)

@@ -10,9 +10,9 @@ import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from reportedly import counts, detect, timex
 from reportedly.actors import Actor, ActorResolver
@@ -275,8 +275,15 @@ class Pipeline:
             exprs = lead
         if mention.role == "main" and not any(e.date and not e.is_background for e in exprs):
             exprs += [e for i in mention.sents for e in ctx.statement_times.get(i, [])]
+        triggers = _trigger_tokens(ctx, mention)
         if mention.role == "main":
             exprs = [e for e in exprs if not e.is_background]
+            # "vowed on Friday ... after a bomb killed six on Thursday": the day the event's
+            # own words carry wins over the day of what followed it (a day, not a vaguer one)
+            exprs = [
+                e for e in exprs
+                if e.time_precision == 1 and e.date and _tells_event(ctx.doc, e, triggers)
+            ] or exprs
         else:
             exprs = [e for e in exprs if e.is_background] or exprs
         chosen = (
@@ -288,6 +295,8 @@ class Pipeline:
             chosen is e for i in mention.sents for e in ctx.statement_times.get(i, [])
         )
         where = "the day a source spoke, no other day told" if spoken else ""
+        if mention.role == "main" and chosen is not None:
+            chosen, where = _counted_back(ctx.doc, chosen, triggers, where)
         rule = timex.date_rule(chosen, published=ctx.published, fallback=where)
         if chosen is None:
             return timex.TimeExpr(0, 0, "", None, None, None, rule=rule)
@@ -345,6 +354,133 @@ def _presupposed(tok) -> bool:
     """'closed after the explosion': an event named in a time adjunct is not reported there."""
     head = tok.head
     return head.dep_ == "prep" and head.lower_ in ("after", "before", "since", "following", "until")
+
+
+def _trigger_tokens(ctx: Context, mention: Mention) -> set[int]:
+    """The tokens of the mention's triggers that can tell its event type ('a protest for
+    the death of a clerk': the death is not the protest's trigger)."""
+    typing = detect.classify(mention, ctx.doc)
+    family = detect.FAMILY.get(typing.event_type, frozenset()) if typing else frozenset()
+    triggers = detect.matcher().triggers & family
+    return {i for h in mention.hits if h.group in triggers for i in range(h.start, h.end)}
+
+
+def _verb(tok: Token) -> Token | None:
+    """The verb of the clause a token belongs to (the token itself when it is one)."""
+    for node in (tok, *tok.ancestors):
+        if node.pos_ in ("VERB", "AUX"):
+            return node
+    return None
+
+
+def _tells_event(doc: Doc, expr: timex.TimeExpr, triggers: set[int]) -> bool:
+    """A time expression of the event itself: its head, or the head of its preposition, is
+    an event trigger ("killed on Monday", "fighting on Wednesday", "Wednesday's strike"), or
+    the verb of the clause a trigger tells ("a bomb went off on Monday"). Only that close:
+    a date deep in a noun phrase ("in support of ... the 24 June decision") is another's."""
+    span = doc.char_span(expr.start, expr.end, alignment_mode="expand")
+    if span is None or not triggers:
+        return False
+    node = span.root
+    for _ in range(2):
+        if node.head == node:
+            return False
+        node = node.head
+        if node.i in triggers or _period_of(node, triggers):
+            return True
+        if node.pos_ in ("VERB", "AUX"):
+            return any(_event_verb(doc[i]) == node for i in triggers)
+        if node.pos_ != "ADP":
+            return False
+    return False
+
+
+def _period_of(node: Token, triggers: set[int]) -> bool:
+    """'a day of fighting on Wednesday': a period noun whose of-phrase is the event."""
+    return any(
+        c.dep_ == "prep" and c.lower_ == "of" and any(g.i in triggers for g in c.children)
+        for c in node.children
+    )
+
+
+# "returned on Thursday after a day of fighting": an event named in a time adjunct does
+# not lend its clause's day to itself
+_TIME_ADJUNCTS = frozenset({"after", "before", "since", "following", "until"})
+# "buried their dead on Saturday", "attended the funeral of the victims on Tuesday": an event
+# word that is only the object of another act does not make that act's day its own
+_OBJECT_DEPS = frozenset({"dobj", "dative", "attr", "oprd"})
+
+
+def _event_verb(tok: Token) -> Token | None:
+    """The clause verb an event trigger is told by (the trigger itself when it is a verb);
+    None when a time adjunct or an object relation lies between them."""
+    for node in (tok, *tok.ancestors):
+        if node.pos_ in ("VERB", "AUX"):
+            return node
+        if node.lower_ in _TIME_ADJUNCTS or node.dep_ in _OBJECT_DEPS:
+            return None
+    return None
+
+
+def _counted_back(
+    doc: Doc, chosen: timex.TimeExpr, triggers: set[int], where: str
+) -> tuple[timex.TimeExpr, str]:
+    """The day told, moved back by 'a day after <the event>' when the day is not the
+    event's own; with the account of the move for ``--explain``."""
+    if chosen.date is None or chosen.time_precision != 1 or _tells_event(doc, chosen, triggers):
+        return chosen, where
+    earlier = _interval_before(doc, chosen, triggers)
+    if earlier is None:
+        return chosen, where
+    days, measure = earlier
+    moved = replace(chosen, date=chosen.date - timedelta(days=days))
+    return moved, f"the event was '{measure} after' it: {days} day(s) before"
+
+
+def _interval_before(
+    doc: Doc, expr: timex.TimeExpr, triggers: set[int]
+) -> tuple[int, str] | None:
+    """'swept up glass on Wednesday, a day after shells slammed into the market': the event
+    sits in an 'after' adjunct with a measure of days under the clause that carries the day;
+    returns the days to go back and the measure, or None."""
+    span = doc.char_span(expr.start, expr.end, alignment_mode="expand")
+    verb = _verb(span.root.head) if span is not None and span.root.head != span.root else None
+    if verb is None:
+        return None
+    for i in sorted(triggers):
+        path = []
+        for node in (doc[i], *doc[i].ancestors):
+            if node == verb:
+                break
+            path.append(node)
+        else:
+            continue  # this trigger is not under the clause that carries the day
+        for node in path:
+            found = _after_measure(node)
+            if found is not None:
+                return found
+    return None
+
+
+def _after_measure(node: Token) -> tuple[int, str] | None:
+    """The measure of an 'after' on this node: 'a day after' (mark or preposition)."""
+    afters = [node] if node.lower_ == "after" else [
+        c for c in node.children if c.lower_ == "after" and c.dep_ in ("mark", "prep")]
+    for after in afters:
+        for cand in (*after.children, *node.children):
+            if cand.dep_ != "npadvmod":
+                continue
+            measure = _left_text(cand)
+            days = timex.interval_days(measure)
+            if days is not None:
+                return days, measure
+    return None
+
+
+def _left_text(tok: Token) -> str:
+    """The words of a token's subtree up to the token ('a day', 'two days')."""
+    left = min(t.i for t in tok.subtree)
+    return tok.doc[left : tok.i + 1].text
 
 
 def _toll_value(toll: counts.Toll) -> str:

@@ -74,6 +74,7 @@ class _Grammar:
         self.phrases.update({_norm(f): {"kind": "generic"} for f in lex["generic"]["forms"]})
         self.ago_units = lex["ago"]["units"]
         self.ago_numbers = {_norm(k): v for k, v in lex["ago"]["numbers"].items()}
+        self.vague_counts = {_norm(k) for k in lex["ago"].get("vague", [])}
         self._compile(lex)
 
     def _compile(self, lex: dict[str, Any]) -> None:
@@ -329,6 +330,25 @@ def _ago(m: re.Match[str], published: date | None) -> TimeExpr:
     return TimeExpr(m.start(), m.end(), m.group(0), d, unit.get("time_precision"),
                     unit.get("date_prec"), is_background=bool(unit.get("background")),
                     kind="ago")
+
+
+def interval_days(text: str) -> int | None:
+    """Days in a measure phrase such as "a day", "the day", "two days" or "a week" (the
+    measure of "a day after the shelling"); None when it is not a count of days or weeks."""
+    if not isinstance(text, str):
+        return None
+    words = _norm(text).split()
+    if len(words) < 2:
+        return None
+    g = _grammar()
+    unit = g.ago_units.get(words[-1].rstrip("s"))
+    count = " ".join(words[:-1])
+    if unit is None or "days" not in unit or count in g.vague_counts:
+        return None
+    n = int(count) if count.isdigit() else 1 if count == "the" else g.ago_numbers.get(count)
+    if n is None or not 0 < int(n) <= 31 or (int(n) > 1) != words[-1].endswith("s"):
+        return None  # "the days", "two day": not a measure
+    return int(n) * int(unit["days"])
 
 
 def _with_since(text: str, e: TimeExpr) -> TimeExpr:
