@@ -32,6 +32,10 @@ POLICY_HELP = (
     "unidentified|most_sources|first, toll=conservative|highest"
 )
 EVAL_KINDS = ("seed", "acled", "geo", "wikievents")
+CSV_COLUMNS_HELP = (
+    "CSV/TSV inputs: which column holds each field, e.g. text=notes,published=event_date "
+    "(fields: id, text, published, outlet, url, title)"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,7 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     ing = sub.add_parser("ingest", help="extract reports and fuse their events into the store")
-    ing.add_argument("paths", nargs="+", metavar="PATH", help=".txt or .jsonl files")
+    ing.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="files (.txt, .jsonl, .html, .rss/.atom/.xml, .warc(.gz), .csv/.tsv) or folders",
+    )
     ing.add_argument(
         "--db", default=None, help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)"
     )
@@ -110,7 +119,41 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument(
         "--outlet", metavar="NAME", help="outlet of reports that do not give their own"
     )
+    ing.add_argument("--csv-columns", metavar="FIELD=COLUMN,...", help=CSV_COLUMNS_HELP)
     ing.add_argument("--policy", action="append", metavar="NAME=VALUE", help=POLICY_HELP)
+
+    bat = sub.add_parser(
+        "batch", help="extract folders of reports at scale, with a prefilter and a status log"
+    )
+    bat.add_argument(
+        "inputs", nargs="+", metavar="IN", help="files or folders (walked recursively), any format"
+    )
+    target = bat.add_mutually_exclusive_group(required=True)
+    target.add_argument("--out", metavar="DIR", help="write events.jsonl and status.jsonl into DIR")
+    target.add_argument("--db", metavar="PATH", help="fuse the events into this DuckDB file")
+    bat.add_argument(
+        "--processes", type=int, default=1, metavar="N", help="worker processes (default: 1)"
+    )
+    bat.add_argument(
+        "--engine",
+        choices=("local", "dask"),
+        default="local",
+        help="local (this machine's processes) or dask (a LocalCluster, or --scheduler)",
+    )
+    bat.add_argument("--scheduler", metavar="ADDRESS", help="dask: a running scheduler's address")
+    bat.add_argument(
+        "--no-prefilter", action="store_true", help="extract every document, relevant or not"
+    )
+    bat.add_argument(
+        "--published",
+        metavar="YYYY-MM-DD",
+        help="publication date of reports that do not give their own",
+    )
+    bat.add_argument(
+        "--outlet", metavar="NAME", help="outlet of reports that do not give their own"
+    )
+    bat.add_argument("--csv-columns", metavar="FIELD=COLUMN,...", help=CSV_COLUMNS_HELP)
+    bat.add_argument("--policy", action="append", metavar="NAME=VALUE", help=POLICY_HELP)
 
     evs = sub.add_parser("events", help="list or export stored events")
     evs.add_argument(
@@ -137,7 +180,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     evs.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
     evs.add_argument("--policy", action="append", metavar="NAME=VALUE", help=POLICY_HELP)
+
+    srv = sub.add_parser("serve", help="run the JSON API over a store (the team server)")
+    srv.add_argument(
+        "--db", default=None, help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)"
+    )
+    srv.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    srv.add_argument(
+        "--port", type=_port, default=8000, metavar="PORT", help="port, 1-65535 (default: 8000)"
+    )
     return p
+
+
+def _port(value: str) -> int:
+    """A TCP port number, 1-65535 (argparse turns the ValueError into a usage error)."""
+    port = int(value)
+    if not 1 <= port <= 65535:
+        raise ValueError(value)
+    return port
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -507,25 +569,24 @@ def cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _ingest_inputs(
-    paths: Sequence[str], *, published: date | None, outlet: str | None
+    paths: Sequence[str],
+    *,
+    published: date | None,
+    outlet: str | None,
+    csv_columns: dict[str, str] | None = None,
 ) -> Iterator[tuple[Document, str] | tuple[None, str, str]]:
-    """(document, where it came from) for each readable input; (None, where, message) otherwise."""
-    from reportedly.ingest import IngestError, read_jsonl, read_text
+    """(document, where it came from) for each readable input; (None, where, message) otherwise.
+
+    Any format the readers know, folders walked recursively (``reportedly.readers``)."""
+    from reportedly.ingest import IngestError
+    from reportedly.readers import read_path
 
     for path in paths:
-        try:
-            if path.endswith(".jsonl"):
-                for n, item in enumerate(
-                    read_jsonl(path, published=published, outlet=outlet), start=1
-                ):
-                    if isinstance(item, IngestError):
-                        yield (None, f"{path}:{n}", item.message)
-                    else:
-                        yield (item, f"{path}:{n}")
+        for item in read_path(path, published=published, outlet=outlet, csv_columns=csv_columns):
+            if isinstance(item, IngestError):
+                yield (None, item.id, item.message)
             else:
-                yield (read_text(path, published=published, outlet=outlet), path)
-        except ReportedlyError as exc:
-            yield (None, path, str(exc))
+                yield (item, item.path or path)
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -537,7 +598,12 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     db = _db(args)
     documents: list[tuple[Document, str]] = []
     failures: list[tuple[str, str]] = []
-    for item in _ingest_inputs(args.paths, published=published, outlet=args.outlet):
+    from reportedly.readers import parse_columns
+
+    columns = parse_columns(args.csv_columns)
+    for item in _ingest_inputs(
+        args.paths, published=published, outlet=args.outlet, csv_columns=columns
+    ):
         if item[0] is None:
             print(f"reportedly: error: {item[2]}", file=sys.stderr)
             failures.append((item[1], item[2]))
@@ -554,6 +620,32 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1 if failures and not documents else 0
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from reportedly.batch import run_batch
+    from reportedly.ingest import parse_date
+    from reportedly.readers import parse_columns
+
+    published = parse_date(args.published)
+    policy = parse_policy(args.policy)
+    columns = parse_columns(args.csv_columns)
+    if args.processes < 1:
+        raise ReportedlyError(E.E014, value=str(args.processes), choices="1, 2, 3, ...")
+    summary = run_batch(
+        args.inputs,
+        out=args.out,
+        db=args.db,
+        processes=args.processes,
+        engine=args.engine,
+        scheduler=args.scheduler,
+        published=published,
+        outlet=args.outlet,
+        csv_columns=columns,
+        use_prefilter=not args.no_prefilter,
+        policy=policy,
+    )
+    return 1 if summary.failed and summary.failed == summary.read else 0
 
 
 def cmd_events(args: argparse.Namespace) -> int:
@@ -610,6 +702,21 @@ def _write_events(events, fmt: str, out: str | None, *, articles: dict[str, str]
         raise ReportedlyError(E.E203, path=out, reason=str(exc).splitlines()[0]) from None
 
 
+# --- serve ----------------------------------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from reportedly.server import create_app
+
+    app = create_app(db=_db(args))
+    print(f"reportedly: serving {_db(args)} on http://{args.host}:{args.port} "
+          "(OpenAPI at /openapi.json)", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
 COMMANDS = {
     "extract": cmd_extract,
     "geoparse": cmd_geoparse,
@@ -617,6 +724,8 @@ COMMANDS = {
     "sample": cmd_sample,
     "ingest": cmd_ingest,
     "events": cmd_events,
+    "batch": cmd_batch,
+    "serve": cmd_serve,
 }
 
 

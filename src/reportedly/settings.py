@@ -31,6 +31,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("batch_size", 32, "REPORTEDLY_BATCH_SIZE", "Documents per spaCy batch.", int),
     Setting("fusion_window_days", 3, "REPORTEDLY_FUSION_WINDOW_DAYS",
             "Days either side of an event's date within which a new report may join it.", int),
+    Setting("api_keys", "", "REPORTEDLY_API_KEYS",
+            "API keys of `reportedly serve`, named: `alice:KEY,bob:KEY2`; `carol:KEY3:read` is "
+            "read-only. Kept hashed in memory; write endpoints need a key with write rights."),
+    Setting("api_keyed_reads", 0, "REPORTEDLY_API_KEYED_READS",
+            "1: the read endpoints of `reportedly serve` need an API key too (0: open).", int),
+    Setting("api_max_request_kb", 2048, "REPORTEDLY_API_MAX_REQUEST_KB",
+            "Largest request body `reportedly serve` accepts, in KB (larger: 413).", int),
+    Setting("api_cors_origins", "", "REPORTEDLY_API_CORS_ORIGINS",
+            "Origins allowed to call the API from a browser, comma-separated (empty: CORS off)."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

@@ -1,0 +1,322 @@
+"""Batch extraction at scale: folders of reports in, events and a status per document out.
+
+Documents are read by ``reportedly.readers`` (any mix of formats, folders walked), passed
+through the cheap ``prefilter``, extracted in ``nlp.pipe`` batches (in this process, in a pool
+of worker processes, or on a Dask cluster) and written either to a folder (``events.jsonl``
+in the output contract, ``status.jsonl`` with one line per document) or into a store (events
+fused, each document's status in its ingest log). Results come back in input order whatever
+the engine, so every engine writes the same output.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from reportedly import prefilter
+from reportedly.errors import E, ReportedlyError
+from reportedly.ingest import IngestError
+from reportedly.readers import read_path
+from reportedly.records import Document, Extraction
+
+ENGINES = ("local", "dask")
+EVENTS_FILE = "events.jsonl"
+STATUS_FILE = "status.jsonl"
+SKIPPED_IRRELEVANT = prefilter.REASON
+
+
+@dataclass
+class Summary:
+    """Counts of one batch run, by status."""
+
+    read: int = 0
+    extracted: int = 0
+    skipped: int = 0
+    failed: int = 0
+    events: int = 0
+    seconds: float = 0.0
+    statuses: dict[str, int] = field(default_factory=dict)
+
+    def line(self) -> str:
+        rate = self.read / self.seconds if self.seconds > 0 else 0.0
+        return (f"{self.read} documents: {self.extracted} extracted ({self.events} events), "
+                f"{self.skipped} skipped, {self.failed} failed; {rate:.1f} docs/s")
+
+
+@dataclass(frozen=True)
+class Status:
+    """What happened to one document: extracted, skipped or failed, and why."""
+
+    id: str | None
+    path: str | None
+    status: str
+    reason: str = ""
+    events: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "path": self.path, "status": self.status, "reason": self.reason,
+                "events": self.events}
+
+
+def run_batch(
+    inputs: Sequence[str],
+    *,
+    out: str | None = None,
+    db: str | None = None,
+    processes: int = 1,
+    engine: str = "local",
+    published: date | None = None,
+    outlet: str | None = None,
+    csv_columns: Mapping[str, str] | None = None,
+    use_prefilter: bool = True,
+    batch_size: int | None = None,
+    policy: Any = None,
+    scheduler: str | None = None,
+    progress: bool = True,
+) -> Summary:
+    """Read, filter, extract and write every document under ``inputs``; exactly one of ``out``
+    (a folder) or ``db`` (a DuckDB file) receives the results. ``progress``: a line with
+    docs/s on stderr, rewritten in place."""
+    if (out is None) == (db is None):
+        raise ReportedlyError(E.E001, path="(give exactly one of --out DIR or --db PATH)")
+    if engine not in ENGINES:
+        raise ReportedlyError(E.E014, value=engine, choices=", ".join(ENGINES))
+    size = batch_size or _default_batch_size()
+    meter = _Meter(sys.stderr if progress else None)
+    sink = _FolderSink(out) if out is not None else _StoreSink(db, policy)  # type: ignore[arg-type]
+    try:
+        documents = _admitted(inputs, sink=sink, meter=meter, use_prefilter=use_prefilter,
+                              published=published, outlet=outlet, csv_columns=csv_columns)
+        with _extractor(engine, processes=max(1, processes), policy=policy,
+                        scheduler=scheduler) as extract:
+            for chunk, extractions in extract(_chunks(documents, size)):
+                for doc, ex in zip(chunk, extractions, strict=True):
+                    meter.count(sink.write(doc, ex))
+    finally:
+        sink.close()
+    return meter.finish()
+
+
+def _default_batch_size() -> int:
+    from reportedly.settings import setting
+
+    return max(1, setting("batch_size"))
+
+
+def _admitted(inputs: Iterable[str], *, sink, meter: _Meter, use_prefilter: bool,
+              **read_options) -> Iterator[Document]:
+    """Documents worth extracting; the others get their status written at once."""
+    for path in inputs:
+        for item in read_path(path, **read_options):
+            if isinstance(item, IngestError):
+                meter.count(sink.status(Status(None, item.id, "failed", item.message)))
+            elif use_prefilter and not prefilter.is_relevant(item.text):
+                meter.count(sink.status(
+                    Status(item.id, item.path, "skipped", SKIPPED_IRRELEVANT)))
+            elif sink.has(item):
+                meter.count(sink.status(Status(item.id, item.path, "skipped", "already stored")))
+            else:
+                yield item
+
+
+def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    chunk: list[Document] = []
+    for doc in documents:
+        chunk.append(doc)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+# --- engines --------------------------------------------------------------------------------
+
+Chunks = Iterable[list[Document]]
+Extractor = Callable[[Chunks], Iterator[tuple[list[Document], list[Extraction]]]]
+
+_WORKER_PIPELINES: dict[str, Any] = {}
+
+
+def extract_chunk(documents: list[Document], policy: Any = None) -> list[Extraction]:
+    """Extract one chunk with this process's pipeline (loaded once per process and policy).
+    A document the pipeline fails on becomes an error record; the chunk goes on."""
+    from reportedly.pipeline import Pipeline, default_pipeline
+
+    key = repr(policy)
+    if key not in _WORKER_PIPELINES:
+        _WORKER_PIPELINES[key] = default_pipeline() if policy is None else Pipeline(policy=policy)
+    pipeline = _WORKER_PIPELINES[key]
+    try:
+        return list(pipeline.pipe(documents, batch_size=len(documents) or 1))
+    except Exception:  # noqa: BLE001 - find the document at fault, keep the others
+        return [_extract_one(pipeline, d) for d in documents]
+
+
+def _extract_one(pipeline, document: Document) -> Extraction:
+    try:
+        return pipeline(document)
+    except Exception as exc:  # noqa: BLE001 - one bad document must not end a batch run
+        return Extraction(document.id, (), error=f"{document.path or document.id}: pipeline "
+                                                 f"error ({type(exc).__name__}: {exc})")
+
+
+class _extractor:
+    """Context manager giving an Extractor for the engine; closes pools and clusters."""
+
+    def __init__(self, engine: str, *, processes: int, policy: Any, scheduler: str | None):
+        self.engine, self.processes, self.policy, self.scheduler = (
+            engine, processes, policy, scheduler)
+        self._close: list[Callable[[], None]] = []
+
+    def __enter__(self) -> Extractor:
+        if self.engine == "dask":
+            return self._dask()
+        if self.processes > 1:
+            return self._pool()
+        return lambda chunks: ((c, extract_chunk(c, self.policy)) for c in chunks)
+
+    def __exit__(self, *exc: object) -> None:
+        for close in reversed(self._close):
+            close()
+
+    def _pool(self) -> Extractor:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # fork shares the model already loaded in this process; elsewhere spawn loads it anew.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context(method))
+        self._close.append(lambda: pool.shutdown(cancel_futures=True))
+        return lambda chunks: _in_order(
+            chunks, lambda c: pool.submit(extract_chunk, c, self.policy), 2 * self.processes)
+
+    def _dask(self) -> Extractor:
+        from dask.distributed import Client, LocalCluster
+
+        if self.scheduler:
+            client = Client(self.scheduler)
+            workers = max(1, len(client.scheduler_info().get("workers", {})))
+        else:
+            cluster = LocalCluster(n_workers=self.processes if self.processes > 1 else 2,
+                                   threads_per_worker=1, processes=True, dashboard_address=None)
+            self._close.append(cluster.close)
+            client = Client(cluster)
+            workers = len(cluster.workers)
+        self._close.append(client.close)
+        # pure=False: two identical chunks (the same texts twice) are still both extracted.
+        return lambda chunks: _in_order(
+            chunks, lambda c: client.submit(extract_chunk, c, self.policy, pure=False),
+            2 * workers)
+
+
+def _in_order(chunks: Chunks, submit: Callable[[list[Document]], Any], window: int
+              ) -> Iterator[tuple[list[Document], list[Extraction]]]:
+    """Results in input order, with at most ``window`` chunks in flight so memory stays flat."""
+    pending: deque[tuple[list[Document], Any]] = deque()
+    for chunk in chunks:
+        pending.append((chunk, submit(chunk)))
+        if len(pending) >= window:
+            done, future = pending.popleft()
+            yield done, future.result()
+    while pending:
+        done, future = pending.popleft()
+        yield done, future.result()
+
+
+# --- sinks ----------------------------------------------------------------------------------
+
+
+class _FolderSink:
+    """events.jsonl (the output contract, extracted documents) and status.jsonl (all)."""
+
+    def __init__(self, folder: str) -> None:
+        path = Path(folder)
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            self.events = (path / EVENTS_FILE).open("w", encoding="utf-8")
+            self.statuses = (path / STATUS_FILE).open("w", encoding="utf-8")
+        except OSError as exc:
+            raise ReportedlyError(E.E203, path=folder, reason=exc.strerror or str(exc)) from None
+
+    def has(self, document: Document) -> bool:
+        return False
+
+    def status(self, status: Status) -> Status:
+        self.statuses.write(json.dumps(status.to_dict(), ensure_ascii=False) + "\n")
+        return status
+
+    def write(self, document: Document, extraction: Extraction) -> Status:
+        self.events.write(json.dumps(extraction.to_dict(), ensure_ascii=False) + "\n")
+        if extraction.error:
+            return self.status(Status(document.id, document.path, "failed", extraction.error))
+        return self.status(Status(document.id, document.path, "extracted", "",
+                                  len(extraction.events)))
+
+    def close(self) -> None:
+        self.events.close()
+        self.statuses.close()
+
+
+class _StoreSink:
+    """Events fused into a store; every document's status in its ingest log."""
+
+    def __init__(self, db: str, policy: Any) -> None:
+        from reportedly.store import Store
+
+        self.store = Store(db, policy=policy)
+        self.store.__enter__()
+
+    def has(self, document: Document) -> bool:
+        return self.store.is_stored(document)
+
+    def status(self, status: Status) -> Status:
+        self.store.log(status.id, status.path, status.status, status.reason)
+        return status
+
+    def write(self, document: Document, extraction: Extraction) -> Status:
+        result = self.store.ingest(document, extraction, path=document.path)
+        return Status(document.id, document.path, result.status, result.reason or "",
+                      result.events)
+
+    def close(self) -> None:
+        self.store.__exit__(None, None, None)
+
+
+class _Meter:
+    """Counts by status and a progress line with docs/s on stderr, rewritten in place."""
+
+    def __init__(self, stream: IO[str] | None, every: float = 0.5) -> None:
+        self.stream, self.every = stream, every
+        self.summary = Summary()
+        self.t0 = self.last = time.perf_counter()
+
+    def count(self, status: Status) -> None:
+        s = self.summary
+        s.read += 1
+        s.statuses[status.status] = s.statuses.get(status.status, 0) + 1
+        if status.status == "extracted":
+            s.extracted += 1
+            s.events += status.events
+        elif status.status == "failed":
+            s.failed += 1
+        else:
+            s.skipped += 1
+        now = time.perf_counter()
+        if self.stream is not None and now - self.last >= self.every:
+            self.last = now
+            s.seconds = now - self.t0
+            print(f"\rreportedly: {s.line()}", end="", file=self.stream, flush=True)
+
+    def finish(self) -> Summary:
+        self.summary.seconds = time.perf_counter() - self.t0
+        if self.stream is not None:
+            print(f"\rreportedly: {self.summary.line()}", file=self.stream, flush=True)
+        return self.summary

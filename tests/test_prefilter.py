@@ -1,0 +1,106 @@
+"""Prefilter: a cheap lexicon gate that keeps conflict reports and turns plain other news away."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import shared_dir
+from reportedly import lexicons
+from reportedly.prefilter import cue_words, first_cue, is_relevant
+
+EVAL = shared_dir() / "eval"
+ACLED = EVAL / "acled" / "acled-2022-dev.csv"
+WIKIEVENTS = EVAL / "wikievents" / "dev.jsonl"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen attacked a police post near the border on Tuesday, killing two officers.",
+        "Hundreds of teachers marched to the ministry to demand unpaid wages.",
+        "An airstrike hit a market in the north of the province, residents said.",
+        "Militants took control of the town after fighters of the group overran an army base.",
+        "Security forces fired tear gas to disperse the crowd outside parliament.",
+        "The two sides signed a ceasefire agreement in the capital on Friday.",
+        "Three civilians were shot dead at a checkpoint on the main road.",
+        "Rebels shelled government positions overnight, a monitor said.",
+    ],
+)
+def test_prefilter_keeps_reports_of_conflict_and_protest(text):
+    """Reports of attacks, protests, strikes from the air and agreements pass the gate."""
+    assert is_relevant(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The central bank kept interest rates unchanged on Thursday, saying inflation would ease.",
+        "Rain and warm weather are expected across the region this weekend.",
+        "The ministry announced a new school curriculum with coding and music lessons.",
+        "The museum opened an exhibition of early photographs of the harbour.",
+        "",
+        None,
+    ],
+)
+def test_prefilter_turns_away_plain_other_news(text):
+    """Weather, finance and culture news with no conflict cue is not relevant; nor is no text."""
+    assert not is_relevant(text)
+
+
+@pytest.mark.parametrize(("text", "cue"), [("They went to war.", "war"),
+                                            ("Warm weather and a warning.", "warning")])
+def test_prefilter_short_words_match_only_themselves(text, cue):
+    """A three-letter cue ("war") matches "war" and "wars", not "warm"; longer cues match
+    their inflections ("warn" finds "warning")."""
+    assert first_cue(text) == cue
+
+
+def test_prefilter_lexicon_is_versioned_with_a_rule_per_group():
+    """prefilter.yaml has a version and every group names the rule it serves."""
+    data = lexicons.load("prefilter")
+    assert data["version"] >= 1
+    assert all(g.get("rule") and g.get("words") for g in data["groups"].values())
+
+
+def test_prefilter_uses_the_trigger_cues():
+    """Every trigger cue of triggers.yaml is one of the prefilter's phrases."""
+    words = set(cue_words())
+    for group in lexicons.load("triggers")["cues"].values():
+        if group.get("trigger"):
+            assert set(map(str, group["phrases"])) <= words
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300))
+def test_prefilter_never_crashes(text):
+    """Any text gives a yes or a no."""
+    assert is_relevant(text) in (True, False)
+
+
+def test_prefilter_keeps_the_acled_dev_notes():
+    """At least 99.5% of the ACLED dev notes (all of them reports of events) pass."""
+    if not ACLED.is_file():
+        pytest.skip(f"ACLED dev set not found at {ACLED}")
+    with ACLED.open(encoding="utf-8", newline="") as fh:
+        notes = [row["notes"] for row in csv.DictReader(fh)]
+    kept = sum(map(is_relevant, notes)) / len(notes)
+    assert kept >= 0.995, f"kept {kept:.4f} of {len(notes)} ACLED notes"
+
+
+def test_prefilter_keeps_the_wikievents_attack_sentences():
+    """At least 99% of WikiEvents dev sentences holding a Conflict.Attack mention pass."""
+    if not WIKIEVENTS.is_file():
+        pytest.skip(f"WikiEvents dev set not found at {WIKIEVENTS}")
+    sentences = []
+    for line in WIKIEVENTS.read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        idx = {m["trigger"]["sent_idx"] for m in doc["event_mentions"]
+               if m["event_type"].startswith("Conflict.Attack")}
+        sentences += [doc["sentences"][i][1] for i in sorted(idx)]
+    kept = sum(map(is_relevant, sentences)) / len(sentences)
+    assert sentences and kept >= 0.99, f"kept {kept:.4f} of {len(sentences)} sentences"
