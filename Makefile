@@ -31,6 +31,7 @@ eval: $(STAMP)
 	$(BIN)/reportedly eval geo ../shared/eval/geo/TR-News.xml
 
 bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/bench_geo.py
 
 clean:

@@ -310,7 +310,8 @@ class Gazetteer:
                  for c in cands]
         if not towns:
             return None
-        named = [c for c in towns if key(c.name) == key(admin1)]
+        region = key(admin1)
+        named = [c for c in towns if key(c.name) == region]
         return max(named or towns, key=lambda c: c.population)
 
     @lru_cache(maxsize=256)  # noqa: B019 - one gazetteer per process, the cache lives with it

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Apostrophe-like marks, including the ayn/hamza letters of romanised Arabic.
 _APOSTROPHES = "'’‘`´ʼʻʿʾ′"
@@ -36,6 +37,19 @@ _SUFFIX = re.compile(r"\s+(?:" + "|".join(_SUFFIXES) + r")$")
 
 def fold(text: str) -> str:
     """Casefold, strip accents, unify apostrophes and hyphens, collapse spaces."""
+    if isinstance(text, str):
+        return _fold_cached(text)
+    return _fold(text)
+
+
+# Every lookup folds the same few thousand names over and over (a region's towns, a report's
+# capitalised words): the cache turns the per-character work into one dict hit.
+@lru_cache(maxsize=1 << 16)
+def _fold_cached(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text or "")
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = text.casefold()

@@ -138,16 +138,19 @@ class Geoparser:
         mentions = self._mentions(doc, associative=associative)
         if not mentions:
             return []
+        text = doc.text  # spaCy rebuilds doc.text from the tokens on every access
         context = self._country_context(doc, mentions, outlet_country)
-        groups = self._containment(doc.text, mentions)
+        groups = self._containment(text, mentions)
         self._resolve(mentions, context)
-        _drop_outside(doc.text, mentions, groups)
-        mentions = self._fuzzy_villages(doc.text, mentions)
+        _drop_outside(text, mentions, groups)
+        mentions = self._fuzzy_villages(text, mentions)
         return [_toponym(m) for m in mentions if m.best is not None]
 
     # --- recognition -------------------------------------------------------------------------
 
     def _mentions(self, doc: Doc, *, associative: bool = False) -> list[_Mention]:
+        # doc.text and doc.ents are rebuilt by spaCy on every access: read each once.
+        text, ents = doc.text, doc.ents
         out: list[_Mention] = []
         taken: list[tuple[int, int]] = []
 
@@ -156,30 +159,30 @@ class Geoparser:
                 out.append(m)
                 taken.append((m.start, m.end))
 
-        for m in self._abbreviated_states(doc.text):
+        for m in self._abbreviated_states(text):
             accept(m)
-        runs = _name_runs(doc.text)
+        runs = _name_runs(text)
         # Names inside a person's or an organisation's name ("Citizens Coalition for Change")
         # are places only with a cue of their own.
-        persons = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"]
-        orgs = [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORG"]
-        dates = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _NUMERIC]
-        for ent in doc.ents:
+        persons = [(e.start_char, e.end_char) for e in ents if e.label_ == "PERSON"]
+        orgs = [(e.start_char, e.end_char) for e in ents if e.label_ == "ORG"]
+        dates = [(e.start_char, e.end_char) for e in ents if e.label_ in _NUMERIC]
+        for ent in ents:
             if associative and self.gaz.demonym(ent.text) and ent.label_ != "PERSON":
                 accept(self._demonym_place(ent, always=True))
             elif ent.label_ == "NORP" and self.gaz.demonym(ent.text):
                 accept(self._demonym_place(ent))
             elif associative and ent.label_ == "ORG":
-                accept(self._leading_place(doc.text, ent))
+                accept(self._leading_place(text, ent))
             elif ent.label_ in _PLACE_LABELS:
-                for a, b in _pieces(doc.text, ent.start_char, ent.end_char):
+                for a, b in _pieces(text, ent.start_char, ent.end_char):
                     # A run that starts with the piece and goes on ("Rio Grande" + " do Norte")
                     # is the fuller name spaCy cut short.
                     longer = [r for r in runs if r[0] == a and r[1] > b]
                     m = None
                     if longer:
-                        m = self._mention(doc.text, *longer[0], strict=False, standalone=True)
-                    accept(m or self._mention(doc.text, a, b, strict=False, standalone=True))
+                        m = self._mention(text, *longer[0], strict=False, standalone=True)
+                    accept(m or self._mention(text, a, b, strict=False, standalone=True))
         # One sense per discourse: a name taken as a place once is a place throughout.
         for _ in range(2):  # the second pass knows the names the first took as places
             known = {key(m.text) for m in out}
@@ -189,7 +192,7 @@ class Geoparser:
                 person = any(pa <= a and b <= pb for pa, pb in persons) or (
                     not associative and any(
                         oa <= a and b <= ob and b - a < ob - oa for oa, ob in orgs))
-                accept(self._mention(doc.text, a, b, strict=True, standalone=not person,
+                accept(self._mention(text, a, b, strict=True, standalone=not person,
                                      known=known))
         return sorted(out, key=lambda m: m.start)
 
