@@ -315,6 +315,14 @@ def test_actors_interaction_lower_code_first(inter1, inter2, expected):
             ],
         ),
         (
+            "On 2 May, Turkish army warplanes struck PKK militants near the border.",
+            "Iraq",
+            [
+                ("Turkish army warplanes", "Military Forces of Turkey (2016-)", 8),
+                ("PKK militants", "PKK: Kurdistan Workers Party", 2),
+            ],
+        ),
+        (
             "ISWAP fighters attacked soldiers, and armed Fulani herdsmen killed 12 villagers.",
             "Nigeria",
             [
@@ -486,3 +494,18 @@ def test_actors_known_force_with_its_acronym_is_that_force():
 
     actor = ActorResolver(names_as_of=None).resolve("Israeli Defense Forces (IDF)", country="Syria")
     assert actor is not None and actor.name.startswith("Military Forces of Israel")
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "name"),
+    [
+        ("two unspecified clan militias", "Sudan", "Unidentified Clan Militia (Sudan)"),
+        ("two unknown tribal militias", "Iraq", "Unidentified Tribal Militia (Iraq)"),
+        ("Global Coalition Forces", "Syria", "Global Coalition Against Daesh"),
+        ("Turkish army helicopters", "Iraq", "Military Forces of Turkey (2016-)"),
+    ],
+)
+def test_actors_resolve_unnamed_militias_and_coalition(resolver, text, country, name):
+    """Unnamed clan/tribal militias are Unidentified <kind> Militia; the coalition by its name."""
+    actor = resolver.resolve(text, country=country)
+    assert actor is not None and actor.name == name

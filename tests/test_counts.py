@@ -319,3 +319,32 @@ def test_counts_reads_subject_tolls_with_of_phrases_and_risen_tolls(
     """A sentence-initial count of people with an of-phrase before 'were killed' is a toll,
     and so is a death toll that has risen to a figure."""
     assert _summary(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "acled"),
+    [
+        ("Gunmen shot and killed the village administrator at his home.", 1),
+        ("Assailants shot dead a retired district administrator near the market.", 1),
+        ("Militants fired at an off-duty policeman. He was killed in the incident.", 1),
+        ("Residents beat a suspected thief. The man died on the way to hospital.", 1),
+        ("A man's body was found by the road, killed by unknown gunmen.", 1),
+        ("Gunmen killed five people in the market. He was killed too.", 5),
+        ("Soldiers killed the leader of the cell.", 0),
+    ],
+)
+def test_counts_single_named_victim_is_one(text: str, acled: int) -> None:
+    """One victim named without a figure codes 1, and never lowers a larger stated toll."""
+    assert acled_fatalities(parse_tolls(text)) == acled
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Residents protested against the killing of their community member.",
+        "Students rallied over the death of their teacher.",
+    ],
+)
+def test_counts_a_killing_named_as_a_cause_is_no_toll(text: str) -> None:
+    """A death named as a noun ('the killing of their member') is a cause, not a toll."""
+    assert acled_fatalities(parse_tolls(text)) == 0

@@ -314,3 +314,81 @@ def test_detect_tells_act_only_for_the_act_itself(nlp, text, word, told):
     hits = [h for h in detect.matcher()(doc) if h.span(doc).root.text == word]
     assert hits
     assert detect.tells_act(hits[0], doc) is told
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Rebels fired mortar rounds at an army base on Monday. Soldiers responded with "
+            "mortars of their own.",
+            "Armed clash",
+        ),
+        (
+            "Gunmen attacked a police post near the river. Both sides then exchanged fire for "
+            "an hour.",
+            "Armed clash",
+        ),
+        (
+            "Shells landed on a market on Tuesday, killing three civilians. Both sides have "
+            "been accused of shelling homes since the war began.",
+            "Shelling/artillery/missile attack",
+        ),
+        ("The head of the village council was shot dead on Friday.", "Attack"),
+        (
+            "Drivers blocked the highway with burning tires on Monday to protest fuel prices.",
+            "Violent demonstration",
+        ),
+        (
+            "Hundreds of members of the Workers Fight Movement held a march on Monday.",
+            "Peaceful protest",
+        ),
+        (
+            "Residents protested outside the town hall on Monday. It came days after a clash "
+            "between residents and squatters occurred.",
+            "Peaceful protest",
+        ),
+    ],
+)
+def test_detect_exchange_killing_and_crowd_rules(nlp, text, sub):
+    """Heavy weapons fire answered by the other side is a battle; a killing with no armed
+    target is an Attack; burning tires are violence, names and earlier clashes are not."""
+    typing = _typing(nlp, text)
+    assert typing is not None and typing.sub_event_type == sub
+
+
+@pytest.mark.parametrize(
+    ("sub", "kind", "expected"),
+    [
+        ("Arrests", "rebel", "Abduction/forced disappearance"),
+        ("Arrests", "unidentified", "Abduction/forced disappearance"),
+        ("Arrests", "state", "Arrests"),
+        ("Arrests", None, "Arrests"),
+        ("Mob violence", "rebel", "Armed clash"),
+        ("Mob violence", "state", "Mob violence"),
+    ],
+)
+def test_detect_actor_kind_retypes_detentions_and_mobs(sub, kind, expected):
+    """Detention by a non-state armed group is an abduction; a rebel group is not a mob."""
+    typing = detect.typing_for(sub, "test")
+    typing = detect.mob_of_organised_actor(detect.detention_by_armed_group(typing, kind), kind)
+    assert typing.sub_event_type == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Militiamen attacked a village on Monday. They raped a woman before taking cattle.",
+            "Sexual violence",
+        ),
+        (
+            "A mob beat up a man suspected of rape in the market on Monday.",
+            "Mob violence",
+        ),
+    ],
+)
+def test_detect_sexual_violence_told_as_act_types_the_event(nlp, text, sub):
+    """Sexual violence done in the event types it anywhere in the mention; as a motive, not."""
+    typing = _typing(nlp, text)
+    assert typing is not None and typing.sub_event_type == sub

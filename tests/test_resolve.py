@@ -74,3 +74,24 @@ def test_resolve_hedged_perpetrator_is_still_coded():
     assert choose_actor1(claims, Policy(), "Unidentified Armed Group (Yemen)") == (
         "Military Forces of Yemen (2012-)"
     )
+
+
+@pytest.mark.parametrize(
+    ("crowd", "expected"),
+    [
+        ("Israeli settlers", "Rioters (Israel)"),
+        ("villagers", "Rioters (Palestine)"),
+    ],
+)
+def test_resolve_crowd_named_by_nationality_riots_as_its_own_country(resolver, crowd, expected):
+    """A crowd named by its nationality riots as Rioters of that country, not of the place."""
+    from reportedly.detect import typing_for
+    from reportedly.resolve import _by_type
+
+    actor = resolver.resolve(crowd, country="Palestine")
+    by_name = {actor.name: actor} if actor else {}
+    typing = typing_for("Mob violence", "test")
+    unknown = resolver.unidentified("Palestine")
+    a1, _, _ = _by_type(typing, actor.name if actor else None, [], by_name, "Palestine",
+                        resolver, unknown)
+    assert a1.name == expected

@@ -75,7 +75,7 @@ _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 # Modifiers that may stand between a demonym or a group name and the head word.
 _MODIFIERS = frozenset(
     "unidentified unknown armed heavily masked suspected alleged presumed angry local rival "
-    "hooded enraged irate disgruntled retreating advancing allied".split()
+    "hooded enraged irate disgruntled retreating advancing allied unspecified".split()
 )
 # Words before a bare country name that make it a place, not an attacker.
 _LOCATIVE = frozenset(
@@ -709,6 +709,11 @@ class ActorResolver:
                 i -= 1
                 continue
             if tok.text in self.k.owner or tok.text in self.k.exact:
+                i -= 1
+                continue
+            if tok.dep_ == "compound" and tok.lower_ in self.k.heads and i - 1 > 0:
+                # "Turkish army warplanes": a force head compounded onto a weapon head; the
+                # demonym before it says whose (only taken when something precedes it)
                 i -= 1
                 continue
             break

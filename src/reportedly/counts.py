@@ -75,6 +75,7 @@ class _Grammar:
         self.absurd = {" ".join(f.split()) for f in lex["absurd"]["forms"]}
         self.qualifiers = _lookup(lex["qualifiers"])
         nouns = lex["people"]["nouns"]
+        self._singular_nouns = dict(nouns)
         self.plural = {**{k.lower(): v for k, v in nouns.items()},
                        **{v.lower(): v for v in nouns.values()}}
         self._compile(lex["phrases"], list(nouns.values()))
@@ -145,6 +146,24 @@ class _Grammar:
             rf"(?:{_alt(ph['passive_fillers'])}\s+)*"
             rf"(?:(?P<cas>{_alt(ph['casualties_after'])})|(?P<kil>{_alt(ph['killed_after'])})"
             rf"|(?P<inj>{_alt(ph['injured_after'])}))\b", re.I)
+        sg = ph["singular"]
+        singulars = [k for k, v in self._singular_nouns.items() if k.lower() != v.lower()]
+        sg_noun = rf"(?P<who>{_alt(singulars)})(?![\w-])"
+        det = _alt(sg["determiners"])
+        tail = r"(?!\s+of\b)"  # "the leader of ...": a description, often of a larger toll
+        # verbs only: "against the death of their teacher" names a cause, not this event's toll
+        verbs = [v for v in ph["killed_before"] if not v.endswith(" of")]
+        self.singular_object = re.compile(
+            rf"\b(?:{_alt(verbs)})\s+{det}\s+(?:{mod}\s+){{0,3}}?{sg_noun}"
+            rf"(?:'s)?{tail}", re.I)
+        self.singular_subject = re.compile(
+            rf"(?:^|[.;]\s+|,\s+)(?:(?P<pron>{_alt(sg['pronouns'])})|(?:the|a|an)\s+"
+            rf"(?:{mod}\s+){{0,3}}?{sg_noun})\s+(?:(?:was|had\s+been|has\s+been|got)\s+"
+            rf"(?:{_alt(ph['passive_fillers'])}\s+)*(?:{_alt(ph['killed_after'])})|died)\b",
+            re.I)
+        self.body_found = re.compile(
+            rf"\b(?:the|a|an)\s+(?:{mod}\s+){{0,3}}?{sg_noun}['’]s\s+(?:{mod}\s+)?"
+            rf"{_alt(sg['body_found'])}", re.I)
         self.pronoun = re.compile(
             rf"\b(?:(?P<kil>{_alt(ph['killed_before'])})|(?P<inj>{_alt(ph['injured_before'])}))"
             rf"\s+(?P<who>him|her(?={self.boundary.pattern}))\b", re.I)
@@ -364,6 +383,22 @@ def _phrases(g: _Grammar, text: str) -> list[Toll]:
                             text[m.start("who"):m.end()], who=_who(g, m["who"])))
     out += [Toll(_kind(m), 1, 1, None, None, m.start("who"), m.end("who"), m["who"])
             for m in g.pronoun.finditer(text)]
+    return out + _singular(g, text)
+
+
+SINGLE_VICTIM = "one named victim"
+
+
+def _singular(g: _Grammar, text: str) -> list[Toll]:
+    """One victim named without a figure counts 1; every such reference in a statement is
+    the same victim (``who`` is shared, and groups of one ``who`` keep their smallest)."""
+    out = []
+    for pattern in (g.singular_object, g.singular_subject, g.body_found):
+        for m in pattern.finditer(text):
+            start = m.start("who") if m["who"] else m.start("pron")
+            end = m.end("who") if m["who"] else m.end("pron")
+            out.append(Toll("killed", 1, 1, None, None, start, m.end(), text[start:end],
+                            who=SINGLE_VICTIM))
     return out
 
 

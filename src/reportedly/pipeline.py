@@ -136,6 +136,9 @@ class Pipeline:
         first_actor1 = next((a for f, a in roles_actor if f == "actor1"), None)
         if first_actor1 is not None and typing.event_type == "Battles":
             typing = detect.classify(mention, ctx.doc, actor1_inter=first_actor1.inter) or typing
+        if first_actor1 is not None:
+            typing = detect.detention_by_armed_group(typing, first_actor1.kind)
+            typing = detect.mob_of_organised_actor(typing, first_actor1.kind)
         claims = self._event_claims(ctx, mention, typing) + claims
         claims += self._date_claims(ctx, date_expr)
         claims += self._location_claims(ctx, location)

@@ -367,6 +367,11 @@ def _by_type(
         return crowd, state if sub != "Peaceful protest" else None, assoc
     if et == "Riots":
         crowd = resolver.resolve("rioters", country=country)
+        if a1 is not None and a1.kind in ("militia", "identity", "rioters") and a1.country \
+                and country and a1.country != country:
+            # ACLED: a crowd named by its nationality ("Israeli settlers" in the West Bank)
+            # riots as Rioters (<its own country>), not as rioters of the place
+            crowd = resolver.resolve("rioters", country=a1.country) or crowd
         candidates = [a for a in (a1, *others) if a and a.kind not in ("rioters", "protesters")]
         # rioters mostly face the police: a state actor named beside them is the other side
         target = next((a for a in candidates if a.kind == "state"), None) or next(
