@@ -75,6 +75,16 @@ def _verb_of(tok: Token) -> Token:
     return node
 
 
+def _party_speaks(verb: Token, stance: str, rule: str) -> list[RoleHit]:
+    """The subjects of 'claimed responsibility' / 'denied': parties speaking of their own role."""
+    out = []
+    for subj in (c for c in verb.children if c.dep_ in SUBJECT_DEPS):
+        ph = _phrase(subj)
+        out.append(RoleHit("actor1", ph.text, ph.start_char, ph.end_char, stance,
+                           Source(ph.text, "party"), rule))
+    return out
+
+
 def perpetrator_statements(sent: Span, trigger_tokens: set[int]) -> list[RoleHit]:
     """Explicit statements about who carried out the event in this sentence."""
     out: list[RoleHit] = []
@@ -85,33 +95,9 @@ def perpetrator_statements(sent: Span, trigger_tokens: set[int]) -> list[RoleHit
             c.dep_ == "dobj" and c.lemma_.lower() in ("responsibility", "credit")
             for c in tok.children
         ):
-            for subj in (c for c in tok.children if c.dep_ in SUBJECT_DEPS):
-                ph = _phrase(subj)
-                out.append(
-                    RoleHit(
-                        "actor1",
-                        ph.text,
-                        ph.start_char,
-                        ph.end_char,
-                        "asserted",
-                        Source(ph.text, "party"),
-                        "claimed responsibility",
-                    )
-                )
+            out += _party_speaks(tok, "asserted", "claimed responsibility")
         elif lemma == "deny":
-            for subj in (c for c in tok.children if c.dep_ in SUBJECT_DEPS):
-                ph = _phrase(subj)
-                out.append(
-                    RoleHit(
-                        "actor1",
-                        ph.text,
-                        ph.start_char,
-                        ph.end_char,
-                        "denied",
-                        Source(ph.text, "party"),
-                        "denied involvement",
-                    )
-                )
+            out += _party_speaks(tok, "denied", "denied involvement")
         elif lemma in ("blame", "attribute", "accuse") and _embedded(tok):
             continue  # "accused the group of trying to blame the army": not the speaker's claim
         elif lemma in ("blame", "attribute") and _blame_preps(tok):
