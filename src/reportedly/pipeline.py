@@ -677,7 +677,9 @@ def _refers_to_main(sent: Span, hits: list[CueHit], times: list[timex.TimeExpr])
     for h in hits:
         tok = sent.doc[h.end - 1]
         if h.group in detect.matcher().triggers and tok.tag_ == "NN":
-            if any(c.lower_ in ("the", "this", "today's", "wednesday's") for c in tok.children):
+            # "the strike", "this attack", "Wednesday's blast" (a day as possessor)
+            if any(c.lower_ in ("the", "this") or (c.dep_ == "poss" and c.ent_type_ == "DATE")
+                   for c in tok.children):
                 return True
     return False
 
