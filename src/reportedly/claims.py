@@ -42,7 +42,11 @@ def _perp() -> dict[str, Any]:
 
 
 def evidence_for(doc: Doc, doc_id: str, sent: Span) -> Evidence:
-    return Evidence(doc_id, sent.start_char, sent.end_char, squash(sent.text))
+    """The sentence's span without the blanks around it (a blanked dateline included)."""
+    text = sent.text
+    start = sent.start_char + len(text) - len(text.lstrip())
+    end = sent.end_char - (len(text) - len(text.rstrip()))
+    return Evidence(doc_id, start, max(start, end), squash(text))
 
 
 def make_claim(

@@ -143,7 +143,7 @@ class Pipeline:
         claims += self._date_claims(ctx, date_expr)
         claims += self._location_claims(ctx, location)
         fat_claims, per_source, toll_rule = self._fatalities(ctx, mention)
-        claims += fat_claims
+        claims = _distinct(claims + fat_claims)
         event = resolve_event(
             event_id=_event_id(ctx.document.id, mention, n),
             mention=mention,
@@ -351,6 +351,19 @@ def nlp_text(text: str) -> str:
     would otherwise be read as the subject of the first sentence."""
     dl = find_dateline(text)
     return " " * dl.end + text[dl.end :] if dl else text
+
+
+def _distinct(claims: list[Claim]) -> list[Claim]:
+    """One claim per source, value and sentence: two rules reading the same words (an agent
+    role and 'was behind') state it once."""
+    seen: set[tuple] = set()
+    out = []
+    for c in claims:
+        key = (c.field, c.value, c.source.name, c.source.via, c.stance, c.evidence.start)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
 
 
 def _presupposed(tok) -> bool:
