@@ -15,8 +15,9 @@ from reportedly.errors import ReportedlyError
 from reportedly.evaluate import default_eval_dir, evaluate_acled, evaluate_wikievents
 from reportedly.evaluate import floors as fl
 from reportedly.evaluate.acled import GoldRow, predicted_values
-from reportedly.evaluate.common import Progress, format_table, haversine_km, most_common
+from reportedly.evaluate.common import Progress, format_table, most_common
 from reportedly.evaluate.wikievents import parse_document
+from reportedly.geodesy import haversine_km
 from reportedly.records import Event, Extraction
 
 ACLED_COLUMNS = (

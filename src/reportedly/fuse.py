@@ -49,6 +49,7 @@ from rapidfuzz import fuzz
 
 from reportedly import resolve
 from reportedly.actors import Actor, ActorResolver, inter_code, interaction
+from reportedly.geodesy import haversine_km
 from reportedly.records import Claim, Event, Fatalities, Location, Plover
 
 WINDOW_DAYS = 3
@@ -229,14 +230,6 @@ def toll_score(a: Fatalities, b: Fatalities) -> float:
         return 1.0
     lo, hi = (a_hi, b.low) if a_hi < b.low else (b_hi, a.low)
     return (lo + 1) / (hi + 1)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km (mean Earth radius 6371 km)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def place_score(a: Location | None, b: Location | None) -> float | str | None:

@@ -16,6 +16,7 @@ from itertools import zip_longest
 from typing import Any
 
 from ..errors import E, ReportedlyError
+from ..geodesy import haversine_km
 from ..records import Document
 from .common import (
     FieldScore,
@@ -23,7 +24,6 @@ from .common import (
     existing_file,
     extraction_events,
     format_table,
-    haversine_km,
     most_common,
     resolve_pipeline,
     to_float,

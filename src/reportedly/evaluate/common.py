@@ -15,7 +15,6 @@ from typing import Any, TextIO
 
 from ..errors import E, ReportedlyError
 
-EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius, the usual choice for haversine scoring
 EVAL_ENV = "REPORTEDLY_EVAL"
 
 
@@ -54,14 +53,6 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
         for block in iter(lambda: fh.read(1 << 16), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres between two points given in degrees."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def to_float(value: Any) -> float | None:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from reportedly.errors import E, ReportedlyError
-from reportedly.geo.gazetteer import haversine_km
+from reportedly.geodesy import haversine_km
 
 _MAX_KM = 20039.0  # half the Earth's circumference: the largest possible error
 

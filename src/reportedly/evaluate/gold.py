@@ -38,10 +38,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import E, ReportedlyError
+from ..geodesy import haversine_km
 
 GOLD_SUFFIX = ".gold.json"
 MUST_NOT_SUFFIX = ".must_not.json"
-EARTH_RADIUS_KM = 6371.0088
 ACTOR_SLOTS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
 EQUAL_KEYS = (
     "role",
@@ -431,14 +431,6 @@ def _loc_within(name: str, expected: dict[str, Any], loc: dict[str, Any]) -> Gol
 def _loc_precision(name: str, expected: int, loc: dict[str, Any]) -> GoldItem:
     got = loc.get("geo_precision")
     return GoldItem(name, _same(got, expected), expected, got)
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres between two points given in degrees."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _search(pattern: str, value: Any) -> bool:

@@ -20,6 +20,7 @@ from reportedly import lexicons
 from reportedly.geo import build
 from reportedly.geo.normalise import article_key, key, suffix_key
 from reportedly.geo.places import curated
+from reportedly.geodesy import haversine_km
 
 # Prior weight of a kind of place: a bare name most often means a country, then a big city.
 _KIND_WEIGHT = {
@@ -71,13 +72,6 @@ def ascii_name(name: str) -> str:
     """A display form without diacritics ("Ālbū Kamāl" -> "Albu Kamal")."""
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def prior(feature_code: str, population: int, *, primary: bool, variant: int) -> float:

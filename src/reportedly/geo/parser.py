@@ -19,9 +19,10 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
-from reportedly.geo.gazetteer import Candidate, Gazetteer, haversine_km
+from reportedly.geo.gazetteer import Candidate, Gazetteer
 from reportedly.geo.normalise import key
 from reportedly.geo.places import place_nouns
+from reportedly.geodesy import haversine_km
 from reportedly.records import Toponym
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
