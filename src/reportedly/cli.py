@@ -370,6 +370,10 @@ class _Progress:
             print(file=sys.stderr)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _explain(doc_id: str, event) -> None:
     """Which rule decided each field of an event (stderr)."""
     print(f"reportedly: {doc_id} {event.role} event:", file=sys.stderr)
@@ -536,7 +540,7 @@ def _ingest(store, documents: list[tuple[Document, str]], *, policy=None) -> tup
         elif result.status == "extracted":
             stored += 1
             print(
-                f"reportedly: [{i}/{len(todo)}] {path}: {result.events} events, "
+                f"reportedly: [{i}/{len(todo)}] {path}: {_count(result.events, 'event')}, "
                 f"{result.merged} joined a stored event",
                 file=sys.stderr,
             )
