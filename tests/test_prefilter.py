@@ -104,3 +104,24 @@ def test_prefilter_keeps_the_wikievents_attack_sentences():
         sentences += [doc["sentences"][i][1] for i in sorted(idx)]
     kept = sum(map(is_relevant, sentences)) / len(sentences)
     assert sentences and kept >= 0.99, f"kept {kept:.4f} of {len(sentences)} sentences"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "LONDON, March 3 (Wire) - Shares rose on Tuesday as bank results topped forecasts.",
+        "The orchestra opens its season on 12 March with two symphonies and a new concerto.",
+    ],
+)
+def test_prefilter_month_name_in_a_date_is_not_a_march(text):
+    """'March 3' and '12 March' are dates, not the protest cue 'march'."""
+    from reportedly.prefilter import is_relevant
+
+    assert not is_relevant(text)
+
+
+def test_prefilter_march_as_a_protest_still_counts():
+    """A march of people is still a protest cue, dated or not."""
+    from reportedly.prefilter import is_relevant
+
+    assert is_relevant("Thousands of teachers march on parliament over pay on 3 March.")

@@ -52,11 +52,20 @@ def _regex() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{body})", re.IGNORECASE)
 
 
+@cache
+def _dates() -> re.Pattern[str]:
+    """A capitalised month name beside a day number is a date ("March 3", "3 March"), never
+    the protest cue "march" (the month names come from the time lexicon)."""
+    names = "|".join(sorted(lexicons.load("time")["months"]["names"], key=len, reverse=True))
+    return re.compile(rf"\b\d{{1,2}}\s+(?:{names})\b\.?|\b(?:{names})\.?\s+\d{{1,2}}\b")
+
+
 def first_cue(text: str | None) -> str | None:
     """The first cue found in a text (for explaining a decision), or None."""
     if not text:
         return None
-    match = _regex().search(text[:HEAD_CHARS])
+    head = _dates().sub(lambda m: " " * len(m.group(0)), text[:HEAD_CHARS])
+    match = _regex().search(head)
     return match.group(0) if match else None
 
 
