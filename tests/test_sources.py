@@ -105,3 +105,32 @@ def test_sources_report_outlet_is_no_relay(nlp):
     assert [s.via for s in a.sources] == [None]
     b = _attr(nlp, text, "shelled", outlet="Valley Times")
     assert [s.via for s in b.sources] == ["Harbour Post"]
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("The agency, citing a police officer, said two men were shot dead.", "shot"),
+        ("Two men were shot dead, the agency said, citing a police officer.", "shot"),
+    ],
+)
+def test_sources_citing_names_the_speaker_via_the_relay(nlp, text, word):
+    """'X said, citing Y': Y is the source, speaking via X (a nested source)."""
+    a = _attr(nlp, text, word)
+    assert [(s.name, s.via) for s in a.sources] == [("a police officer", "The agency")] or [
+        (s.name, s.via) for s in a.sources
+    ] == [("a police officer", "the agency")]
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "speaker"),
+    [
+        ('"We have counted eight bodies so far," the coordinator said.', "bodies",
+         "the coordinator"),
+        ("\u201cOur forces repelled the attack,\u201d a rebel spokesman told reporters.",
+         "repelled", "a rebel spokesman"),
+    ],
+)
+def test_sources_quote_belongs_to_its_speaker(nlp, text, word, speaker):
+    """A quotation is claimed by the speaker the sentence names."""
+    assert [s.name for s in _attr(nlp, text, word).sources] == [speaker]

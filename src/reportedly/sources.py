@@ -266,6 +266,16 @@ def _split_and(span: Span) -> list[Span]:
     return [p for p in parts if len(p)]
 
 
+def _cited(sent: Span) -> Span | None:
+    """'..., citing a police officer' / 'quoting witnesses': the one a relay speaks for."""
+    for tok in sent:
+        if tok.lower_ in ("citing", "quoting"):
+            obj = next((c for c in tok.children if c.dep_ in ("dobj", "pobj")), None)
+            if obj is not None:
+                return sent.doc[obj.left_edge.i : obj.right_edge.i + 1]
+    return None
+
+
 def hedge_stance(sent: Span, base: str) -> str:
     """Lower a stance by the hedges in the sentence, never raise it."""
     low = " " + sent.text.lower() + " "
@@ -323,6 +333,12 @@ def attribute(
             )
             for s in subject_phrases(verb)
         )
+        cited = _cited(sent)
+        if cited is not None and sources:
+            # "the agency said, citing a police officer": the officer speaks, via the agency
+            relay = sources[0].name
+            sources = (Source(canonical_source_name(cited.text),
+                              speaker_kind(cited.text) or "unknown", relay),)
         return Attribution(sources, hedge_stance(sent, base), verb.i)
     according = _according_to(sent)
     if according is not None and len(according):
