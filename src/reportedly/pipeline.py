@@ -49,6 +49,7 @@ class Context:
     toponyms: list[Toponym] = field(default_factory=list)
     dateline_end: int = 0
     statement_times: dict[int, list[timex.TimeExpr]] = field(default_factory=dict)
+    sentence_sources: list[tuple[Source, ...]] | None = None
 
     @property
     def published(self) -> date | None:
@@ -185,13 +186,18 @@ class Pipeline:
         )
 
     def _sources_so_far(self, ctx: Context, token) -> list[Source]:
+        """The speakers of the sentences before ``token``'s (antecedents for 'he', 'its')."""
         from reportedly.sources import attribute
 
+        if ctx.sentence_sources is None:  # once per document, not once per claim
+            ctx.sentence_sources = [
+                attribute(s.root, outlet=ctx.document.outlet).sources for s in ctx.sents
+            ]
         out: list[Source] = []
-        for s in ctx.sents:
+        for s, sources in zip(ctx.sents, ctx.sentence_sources, strict=True):
             if s.end > token.sent.start:
                 break
-            out.extend(attribute(s.root, outlet=ctx.document.outlet).sources)
+            out.extend(sources)
         return out
 
     def _event_claims(self, ctx: Context, mention: Mention, typing: Typing) -> list[Claim]:
