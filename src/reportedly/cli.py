@@ -38,6 +38,20 @@ CSV_COLUMNS_HELP = (
 )
 
 
+def _add_store_input_options(parser: argparse.ArgumentParser) -> None:
+    """The options `ingest` and `batch` share: defaults for the reports, CSV mapping, policy."""
+    parser.add_argument(
+        "--published",
+        metavar="YYYY-MM-DD",
+        help="publication date of reports that do not give their own",
+    )
+    parser.add_argument(
+        "--outlet", metavar="NAME", help="outlet of reports that do not give their own"
+    )
+    parser.add_argument("--csv-columns", metavar="FIELD=COLUMN,...", help=CSV_COLUMNS_HELP)
+    parser.add_argument("--policy", action="append", metavar="NAME=VALUE", help=POLICY_HELP)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line; tests read it to check that the README documents every option."""
     p = argparse.ArgumentParser(
@@ -111,16 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument(
         "--db", default=None, help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)"
     )
-    ing.add_argument(
-        "--published",
-        metavar="YYYY-MM-DD",
-        help="publication date of reports that do not give their own",
-    )
-    ing.add_argument(
-        "--outlet", metavar="NAME", help="outlet of reports that do not give their own"
-    )
-    ing.add_argument("--csv-columns", metavar="FIELD=COLUMN,...", help=CSV_COLUMNS_HELP)
-    ing.add_argument("--policy", action="append", metavar="NAME=VALUE", help=POLICY_HELP)
+    _add_store_input_options(ing)
 
     bat = sub.add_parser(
         "batch", help="extract folders of reports at scale, with a prefilter and a status log"
@@ -144,16 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     bat.add_argument(
         "--no-prefilter", action="store_true", help="extract every document, relevant or not"
     )
-    bat.add_argument(
-        "--published",
-        metavar="YYYY-MM-DD",
-        help="publication date of reports that do not give their own",
-    )
-    bat.add_argument(
-        "--outlet", metavar="NAME", help="outlet of reports that do not give their own"
-    )
-    bat.add_argument("--csv-columns", metavar="FIELD=COLUMN,...", help=CSV_COLUMNS_HELP)
-    bat.add_argument("--policy", action="append", metavar="NAME=VALUE", help=POLICY_HELP)
+    _add_store_input_options(bat)
 
     evs = sub.add_parser("events", help="list or export stored events")
     evs.add_argument(

@@ -194,6 +194,15 @@ def _key_checker(keys: KeyRing, *, write: bool) -> Any:
 # --- reads ----------------------------------------------------------------------------------
 
 
+def _one(request: Request, fetch: Any, key: str, what: str) -> dict[str, Any]:
+    """One stored record by id, or the JSON 404 body."""
+    with _backend(request).reader() as con:
+        found = fetch(con, key)
+    if found is None:
+        raise HTTPException(404, f"no {what} {key!r}")
+    return found
+
+
 def _backend(request: Request) -> Backend:
     return request.app.state.backend
 
@@ -237,11 +246,7 @@ def _read_router(keys: KeyRing, *, keyed: bool) -> APIRouter:
     @router.get("/events/{event_id}", response_model=dict[str, Any],
                 responses=errors.documented(404), summary="One event with its claims")
     def get_event(request: Request, event_id: Id) -> dict[str, Any]:
-        with _backend(request).reader() as con:
-            found = queries.event(con, event_id)
-        if found is None:
-            raise HTTPException(404, f"no event {event_id!r}")
-        return found
+        return _one(request, queries.event, event_id, "event")
 
     @router.get("/documents", response_model=DocumentsPage, summary="Stored reports")
     def list_documents(request: Request, outlet: Text = None, history: bool = False,
@@ -254,11 +259,7 @@ def _read_router(keys: KeyRing, *, keyed: bool) -> APIRouter:
     @router.get("/documents/{doc_id}", response_model=dict[str, Any],
                 responses=errors.documented(404), summary="One report, its text and events")
     def get_document(request: Request, doc_id: Id) -> dict[str, Any]:
-        with _backend(request).reader() as con:
-            found = queries.document(con, doc_id)
-        if found is None:
-            raise HTTPException(404, f"no document {doc_id!r}")
-        return found
+        return _one(request, queries.document, doc_id, "document")
 
     @router.get("/sources", response_model=SourcesPage, summary="Who makes the claims")
     def list_sources(request: Request, limit: Limit = 50, offset: Offset = 0) -> SourcesPage:
