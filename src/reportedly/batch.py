@@ -80,10 +80,13 @@ def run_batch(
     policy: Any = None,
     scheduler: str | None = None,
     progress: bool = True,
+    seen: set[str] | None = None,
 ) -> Summary:
     """Read, filter, extract and write every document under ``inputs``; exactly one of ``out``
     (a folder) or ``db`` (a DuckDB file) receives the results. ``progress``: a line with
-    docs/s on stderr, rewritten in place."""
+    docs/s on stderr, rewritten in place. ``seen`` (a watcher's memory): documents whose id it
+    holds, or that are stored already, are passed over without a status; the id of every
+    document given a status is added to it."""
     if (out is None) == (db is None):
         raise ReportedlyError(E.E001, path="(give exactly one of --out DIR or --db PATH)")
     if engine not in ENGINES:
@@ -93,7 +96,8 @@ def run_batch(
     sink = _FolderSink(out) if out is not None else _StoreSink(db, policy)  # type: ignore[arg-type]
     try:
         documents = _admitted(inputs, sink=sink, meter=meter, use_prefilter=use_prefilter,
-                              published=published, outlet=outlet, csv_columns=csv_columns)
+                              seen=seen, published=published, outlet=outlet,
+                              csv_columns=csv_columns)
         with _extractor(engine, processes=max(1, processes), policy=policy,
                         scheduler=scheduler) as extract:
             for chunk, extractions in extract(_chunks(documents, size)):
@@ -111,12 +115,14 @@ def _default_batch_size() -> int:
 
 
 def _admitted(inputs: Iterable[str], *, sink, meter: _Meter, use_prefilter: bool,
-              **read_options) -> Iterator[Document]:
+              seen: set[str] | None = None, **read_options) -> Iterator[Document]:
     """Documents worth extracting; the others get their status written at once."""
     for path in inputs:
         for item in read_path(path, **read_options):
             if isinstance(item, IngestError):
                 meter.count(sink.status(Status(None, item.id, "failed", item.message)))
+            elif seen is not None and (item.id in seen or sink.has(item)):
+                seen.add(item.id)
             elif use_prefilter and not prefilter.is_relevant(item.text):
                 meter.count(sink.status(
                     Status(item.id, item.path, "skipped", SKIPPED_IRRELEVANT)))
@@ -124,6 +130,8 @@ def _admitted(inputs: Iterable[str], *, sink, meter: _Meter, use_prefilter: bool
                 meter.count(sink.status(Status(item.id, item.path, "skipped", "already stored")))
             else:
                 yield item
+            if seen is not None and not isinstance(item, IngestError):
+                seen.add(item.id)
 
 
 def _chunks(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:

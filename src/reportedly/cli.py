@@ -52,6 +52,37 @@ def _add_store_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--policy", action="append", metavar="NAME=VALUE", help=POLICY_HELP)
 
 
+def default_processes() -> int:
+    """Every core this process may run on (the default of ``--processes``)."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _processes(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise ReportedlyError(E.E231, value=value)
+    return n
+
+
+def _add_processes_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--processes",
+        type=str,
+        default=None,
+        metavar="N",
+        help=f"worker processes, each loading the model once (default: all cores, here "
+        f"{default_processes()})",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The whole command line; tests read it to check that the README documents every option."""
     p = argparse.ArgumentParser(
@@ -82,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--explain", action="store_true", help="print which rule typed each event (stderr)"
     )
     ex.add_argument("--policy", action="append", metavar="NAME=VALUE", help=POLICY_HELP)
+    _add_processes_option(ex)
 
     geo = sub.add_parser("geoparse", help="find and resolve the place names of reports")
     geo.add_argument("files", nargs="*", metavar="FILE", help="plain-text reports")
@@ -136,9 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     target = bat.add_mutually_exclusive_group(required=True)
     target.add_argument("--out", metavar="DIR", help="write events.jsonl and status.jsonl into DIR")
     target.add_argument("--db", metavar="PATH", help="fuse the events into this DuckDB file")
-    bat.add_argument(
-        "--processes", type=int, default=1, metavar="N", help="worker processes (default: 1)"
-    )
+    _add_processes_option(bat)
     bat.add_argument(
         "--engine",
         choices=("local", "dask"),
@@ -150,6 +180,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-prefilter", action="store_true", help="extract every document, relevant or not"
     )
     _add_store_input_options(bat)
+
+    wat = sub.add_parser("watch", help="poll RSS/Atom feeds and ingest their new items")
+    wat.add_argument("feeds", nargs="+", metavar="FEED", help="feed URLs (http/https) or files")
+    wat.add_argument(
+        "--db", default=None, help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)"
+    )
+    wat.add_argument(
+        "--every", default="15m", metavar="INTERVAL", help="time between polls (default: 15m)"
+    )
+    wat.add_argument(
+        "--polls", type=int, default=None, metavar="N", help="stop after N polls (default: never)"
+    )
+    wat.add_argument(
+        "--no-prefilter", action="store_true", help="extract every item, relevant or not"
+    )
+    wat.add_argument(
+        "--published",
+        metavar="YYYY-MM-DD",
+        help="publication date of items that do not give their own",
+    )
+    wat.add_argument(
+        "--outlet", metavar="NAME", help="outlet of items whose feed does not name one"
+    )
+    wat.add_argument("--policy", action="append", metavar="NAME=VALUE", help=POLICY_HELP)
 
     evs = sub.add_parser("events", help="list or export stored events")
     evs.add_argument(
@@ -310,9 +364,14 @@ def _finite(x: float) -> bool:
 
 
 def _run_pipeline(
-    items: Iterable[Document | tuple[str, str]], *, policy=None
+    items: Iterable[Document | tuple[str, str]], *, policy=None, processes: int = 1
 ) -> Iterator[Extraction]:
-    """Extract documents in order, passing error records through, with progress on stderr."""
+    """Extract documents in order, passing error records through, with progress on stderr.
+    With ``processes`` > 1 and more than one batch of input, the batches go to a pool of
+    worker processes (one batch is extracted here: starting workers would cost more)."""
+    if processes > 1:
+        yield from _run_parallel(items, policy=policy, processes=processes)
+        return
     pipeline = _pipeline(policy)
     batch_size = _batch_size()
     pending: list[Document] = []
@@ -331,6 +390,55 @@ def _run_pipeline(
             pending = []
     yield from _flush(pipeline, pending, progress)
     progress.done()
+
+
+def _run_parallel(
+    items: Iterable[Document | tuple[str, str]], *, policy, processes: int
+) -> Iterator[Extraction]:
+    from collections import deque
+    from itertools import chain, islice
+
+    from reportedly.batch import _extractor, extract_chunk
+
+    size = _batch_size()
+    stream = iter(items)
+    groups = iter(lambda: list(islice(stream, size)), [])
+    head = list(islice(groups, 2))
+    progress = _Progress()
+    if len(head) < 2:
+        for group in head:
+            yield from _emit(group, extract_chunk(_docs_of(group), policy), progress)
+        progress.done()
+        return
+    pending: deque[list] = deque()
+
+    def chunks() -> Iterator[list[Document]]:
+        for group in chain(head, groups):
+            pending.append(group)
+            yield _docs_of(group)
+
+    with _extractor("local", processes=processes, policy=policy, scheduler=None) as extract:
+        for _chunk, extractions in extract(chunks()):
+            yield from _emit(pending.popleft(), extractions, progress)
+    progress.done()
+
+
+def _docs_of(group: list) -> list[Document]:
+    return [item for item in group if not isinstance(item, tuple)]
+
+
+def _emit(group: list, extractions: list[Extraction], progress: _Progress
+          ) -> Iterator[Extraction]:
+    """A group's results in input order: its error records where they were."""
+    done = iter(extractions)
+    for item in group:
+        if isinstance(item, tuple):
+            print(f"reportedly: error: {item[1]}", file=sys.stderr)
+            progress.step(failed=True)
+            yield Extraction(item[0], (), error=item[1])
+        else:
+            progress.step()
+            yield next(done)
 
 
 def _batch_size() -> int:
@@ -397,7 +505,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     out = sys.stdout
     ok = failed = 0
     policy = parse_policy(args.policy)
-    for ex in _run_pipeline(_documents(args), policy=policy):
+    processes = _chosen_processes(args)
+    for ex in _run_pipeline(_documents(args), policy=policy, processes=processes):
         failed += ex.error is not None
         ok += ex.error is None
         if args.explain:
@@ -630,13 +739,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
     published = parse_date(args.published)
     policy = parse_policy(args.policy)
     columns = parse_columns(args.csv_columns)
-    if args.processes < 1:
-        raise ReportedlyError(E.E014, value=str(args.processes), choices="1, 2, 3, ...")
+    processes = _chosen_processes(args)
     summary = run_batch(
         args.inputs,
         out=args.out,
         db=args.db,
-        processes=args.processes,
+        processes=processes,
         engine=args.engine,
         scheduler=args.scheduler,
         published=published,
@@ -646,6 +754,28 @@ def cmd_batch(args: argparse.Namespace) -> int:
         policy=policy,
     )
     return 1 if summary.failed and summary.failed == summary.read else 0
+
+
+def _chosen_processes(args: argparse.Namespace) -> int:
+    value = getattr(args, "processes", None)
+    return default_processes() if value is None else _processes(value)
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from reportedly.ingest import parse_date
+    from reportedly.watch import Watcher, parse_interval
+
+    every = parse_interval(args.every)
+    published = parse_date(args.published)
+    policy = parse_policy(args.policy)
+    if args.polls is not None and args.polls < 1:
+        raise ReportedlyError(E.E231, value=str(args.polls))
+    watcher = Watcher(args.feeds, db=_db(args), every=every, published=published,
+                      outlet=args.outlet, use_prefilter=not args.no_prefilter, policy=policy)
+    print(f"reportedly: watching {_count(len(args.feeds), 'feed')} into {_db(args)} every "
+          f"{args.every} (Ctrl-C to stop)", file=sys.stderr)
+    watcher.run(polls=args.polls)
+    return 0
 
 
 def cmd_events(args: argparse.Namespace) -> int:
@@ -725,6 +855,7 @@ COMMANDS = {
     "ingest": cmd_ingest,
     "events": cmd_events,
     "batch": cmd_batch,
+    "watch": cmd_watch,
     "serve": cmd_serve,
 }
 

@@ -61,6 +61,13 @@ class E(StrEnum):
     )
     E203 = "{path}: cannot write the output ({reason})."
 
+    # ingest at scale: watching feeds, worker processes (E230-E239)
+    E230 = (
+        "{value!r} is not an interval. Give a number with a unit, e.g. --every 15m "
+        "(s, m, h or d; at least {minimum:g} s)."
+    )
+    E231 = "{value!r} is not a number of processes. Give a whole number of at least 1."
+
 
 class ReportedlyError(Exception):
     """An error the user can fix; ``str()`` is a single line starting with its code."""

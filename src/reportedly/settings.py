@@ -31,6 +31,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("batch_size", 32, "REPORTEDLY_BATCH_SIZE", "Documents per spaCy batch.", int),
     Setting("fusion_window_days", 3, "REPORTEDLY_FUSION_WINDOW_DAYS",
             "Days either side of an event's date within which a new report may join it.", int),
+    Setting("fetch_timeout_s", 30, "REPORTEDLY_FETCH_TIMEOUT_S",
+            "Seconds to wait for a feed or page at a URL before it is logged as timed out.", int),
     Setting("api_keys", "", "REPORTEDLY_API_KEYS",
             "API keys of `reportedly serve`, named: `alice:KEY,bob:KEY2`; `carol:KEY3:read` is "
             "read-only. Kept hashed in memory; write endpoints need a key with write rights."),

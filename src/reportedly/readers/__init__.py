@@ -21,10 +21,11 @@ from reportedly.readers.html import html_document, read_html
 from reportedly.readers.rss import read_feed
 from reportedly.readers.tabular import parse_columns, read_csv
 from reportedly.readers.warc import read_warc
+from reportedly.readers.web import is_url, read_url
 
 __all__ = [
     "FORMATS", "Item", "IngestError", "format_of", "html_document", "parse_columns", "read_csv",
-    "read_feed", "read_html", "read_path", "read_warc",
+    "read_feed", "read_html", "read_path", "read_url", "read_warc",
 ]
 
 # Extension (lower case, longest first) to format.
@@ -82,8 +83,12 @@ def read_path(
     csv_columns: Mapping[str, str] | None = None,
     fmt: str | None = None,
 ) -> Iterator[Item]:
-    """Every document under ``path``: a file, or a folder walked recursively in name order
-    (hidden files and folders are left out). ``fmt`` forces one reader for every file."""
+    """Every document under ``path``: a file, a folder walked recursively in name order
+    (hidden files and folders are left out), or an http(s) URL (a feed, a page, a text).
+    ``fmt`` forces one reader for every file."""
+    if is_url(path):
+        yield from read_url(str(path), published=published, outlet=outlet)
+        return
     p = Path(path)
     if p.is_dir():
         yield from _walk(p, published=published, outlet=outlet, csv_columns=csv_columns,
