@@ -14,19 +14,35 @@ _spec.loader.exec_module(bench)  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize("size", [10, 100, 503])
-def test_bench_mixed_stream_one_in_ten_is_a_report(size):
-    """Every tenth document of the mixed stream is a sample report, the others other news."""
+def test_bench_mixed_stream_one_in_ten_is_a_report(size, tmp_path):
+    """Without the ACLED dev set, every tenth document of the mixed stream is a sample report,
+    the others other news."""
     reports = set(bench.sample_texts())
-    stream = bench.mixed_stream(size)
+    stream = bench.mixed_stream(size, tmp_path / "missing.csv")
     assert len(stream) == size
     assert [i for i, t in enumerate(stream) if t in reports] == list(range(9, size, 10))
 
 
-def test_bench_other_corpus_has_ten_items():
-    """The non-conflict corpus holds at least ten separate short news items."""
+def test_bench_mixed_stream_takes_acled_notes_as_its_conflict_items(tmp_path):
+    """With an ACLED export, every tenth document is one of its notes, in turn."""
+    csv_path = tmp_path / "acled.csv"
+    rows = ["notes", '"On 1 May, gunmen attacked a bus."', '"On 2 May, traders protested."']
+    csv_path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    stream = bench.mixed_stream(40, csv_path)
+    notes = [t for t in stream if t.startswith("On ")]
+    assert notes == ["On 1 May, gunmen attacked a bus.", "On 2 May, traders protested."] * 2
+    assert [i for i, t in enumerate(stream) if t in notes] == [9, 19, 29, 39]
+
+
+def test_bench_other_corpus_is_a_hundred_short_briefs():
+    """The non-conflict corpus holds over a hundred separate news briefs of wire length, none
+    of which the prefilter should need to extract (most are turned away)."""
+    from reportedly import prefilter
+
     items = bench.other_texts()
-    assert len(items) >= 10
-    assert all(20 <= len(t.split()) <= 80 for t in items)
+    assert len(items) >= 100
+    assert all(20 <= len(t.split()) <= 100 for t in items)
+    assert sum(map(prefilter.is_relevant, items)) / len(items) < 0.15
 
 
 def test_bench_acled_notes_absent_file_is_empty(tmp_path):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from conftest import shared_dir
 from reportedly import lexicons
-from reportedly.prefilter import cue_words, first_cue, is_relevant
+from reportedly.prefilter import cue_words, cues, first_cue, is_relevant
 
 EVAL = shared_dir() / "eval"
 ACLED = EVAL / "acled" / "acled-2022-dev.csv"
@@ -57,7 +57,8 @@ def test_prefilter_turns_away_plain_other_news(text):
 def test_prefilter_short_words_match_only_themselves(text, cue):
     """A three-letter cue ("war") matches "war" and "wars", not "warm"; longer cues match
     their inflections ("warn" finds "warning")."""
-    assert first_cue(text) == cue
+    strong, weak = cues(text)
+    assert strong + weak == [cue]
 
 
 def test_prefilter_lexicon_is_versioned_with_a_rule_per_group():
@@ -125,3 +126,45 @@ def test_prefilter_march_as_a_protest_still_counts():
     from reportedly.prefilter import is_relevant
 
     assert is_relevant("Thousands of teachers march on parliament over pay on 3 March.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Shares rallied on Monday as the central bank held rates.",
+        "The striker shot wide twice before the break.",
+        "Police said the coast road would reopen on Friday after repairs.",
+        "The veteran actor died of a heart attack at his home, his family said.",
+        "The two firms struck a deal to merge their shipping arms.",
+        "Sales rose in March and again in early April, the retailer said.",
+        "The champions won the penalty shoot-out after a goalless draw.",
+    ],
+)
+def test_prefilter_one_weak_cue_or_a_masked_phrase_is_not_enough(text):
+    """General news using a cue word in its everyday sense (markets rallied, a player shot, a
+    heart attack, a deal struck, the month of March) is turned away."""
+    assert not is_relevant(text), cues(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("Dozens of traders rallied outside the ministry to call for lower taxes.",
+         "rallied+call for"),
+        ("Police fired tear gas at the crowd.", "tear gas"),
+        ("Protesters marched in March 2022.", "protesters"),
+        ("The Taliban warned radio stations to stop playing music.", "taliban"),
+    ],
+)
+def test_prefilter_a_strong_cue_or_two_weak_ones_pass(text, why):
+    """One strong cue is enough; weak cues pass in twos; the reason names them."""
+    assert is_relevant(text)
+    assert first_cue(text).lower().startswith(why)
+
+
+def test_prefilter_weak_and_masks_are_listed_in_the_lexicon():
+    """The weak cues are cues of the lexicons, and the masks are their own list with a rule."""
+    data = lexicons.load("prefilter")
+    assert data["version"] >= 2 and data["weak"]["rule"] and data["masks"]["rule"]
+    assert set(map(str, data["weak"]["words"])) <= set(cue_words())
+    assert data["masks"]["phrases"]

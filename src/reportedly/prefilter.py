@@ -3,7 +3,10 @@
 One compiled regular expression built from lexicons (the trigger cues of ``triggers.yaml``
 and the word list of ``prefilter.yaml``). It is recall-first: it turns away texts that
 plainly are not about political violence, demonstrations or their aftermath, and lets
-anything doubtful through to the full pipeline.
+anything doubtful through to the full pipeline. Two tiers: one strong cue ("protesters",
+"airstrike") is enough; the weak cues, words general news uses in other senses every day
+("police", "rallied", "shot"), count only in twos. General-news phrases that hold a cue in
+another sense ("heart attack", "strike a deal") and month names in dates are blanked first.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from reportedly import lexicons
 # How far into a long text to look: the lead of a report names what happened.
 HEAD_CHARS = 20000
 REASON = "not about conflict"
+STEM = 5  # weak cues sharing their first five letters count once
 
 
 def _phrase_pattern(phrase: str) -> str | None:
@@ -44,31 +48,81 @@ def cue_words() -> list[str]:
     return sorted(phrases)
 
 
+def _alternation(phrases: list[str]) -> str:
+    patterns = {p for p in (_phrase_pattern(w) for w in phrases) if p}
+    # Longest first, so a phrase wins over a word it begins with.
+    return "|".join(sorted(patterns, key=lambda p: (-len(p), p)))
+
+
 @cache
 def _regex() -> re.Pattern[str]:
-    patterns = {p for p in (_phrase_pattern(w) for w in cue_words()) if p}
-    # Longest first, so a phrase wins over a word it begins with.
-    body = "|".join(sorted(patterns, key=lambda p: (-len(p), p)))
-    return re.compile(rf"(?<![\w-])(?:{body})", re.IGNORECASE)
+    return re.compile(rf"(?<![\w-])(?:{_alternation(cue_words())})", re.IGNORECASE)
+
+
+@cache
+def _weak() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Whole-match tests: is a matched cue one of the weak phrases, one of the strong ones?"""
+    weak = {str(w) for w in lexicons.load("prefilter").get("weak", {}).get("words") or []}
+    strong = [w for w in cue_words() if w not in weak]
+    return (re.compile(rf"(?:{_alternation(sorted(weak)) or '(?!)'})", re.IGNORECASE),
+            re.compile(rf"(?:{_alternation(strong) or '(?!)'})", re.IGNORECASE))
+
+
+@cache
+def _masks() -> re.Pattern[str]:
+    """General-news phrases holding a cue in another sense, matched as whole words."""
+    data = lexicons.load("prefilter")
+    phrases = data.get("masks", {}).get("phrases") or []
+    body = "|".join(sorted((r"\s+".join(map(re.escape, str(p).split())) for p in phrases),
+                           key=len, reverse=True))
+    words = rf"(?i:(?<![\w-])(?:{body})(?![\w-]))" if body else r"(?!)"
+    # Patterns keep their case: a team in a sports result is a capitalised name.
+    patterns = data.get("sport_results", {}).get("patterns") or []
+    return re.compile("|".join([words, *(f"(?:{p})" for p in patterns)]))
 
 
 @cache
 def _dates() -> re.Pattern[str]:
-    """A capitalised month name beside a day number is a date ("March 3", "3 March"), never
-    the protest cue "march" (the month names come from the time lexicon)."""
+    """A capitalised month name in a date is never the protest cue "march": beside a day
+    number ("March 3", "3 March"), a year ("March 2022") or after a word that introduces a
+    month ("in March", "since March", "early March"). Month names from the time lexicon."""
     names = "|".join(sorted(lexicons.load("time")["months"]["names"], key=len, reverse=True))
-    return re.compile(rf"\b\d{{1,2}}\s+(?:{names})\b\.?|\b(?:{names})\.?\s+\d{{1,2}}\b")
+    lead = r"(?:in|since|until|till|by|last|next|this|early|late|mid|of|from|through|during|"
+    lead += r"between|and|or|to|before|after|In|Since|Until|By|Last|Next|This|Early|Late|Mid)"
+    return re.compile(rf"\b\d{{1,2}}\s+(?:{names})\b\.?|\b(?:{names})\.?\s+\d{{1,4}}\b"
+                      rf"|\b{lead}[\s-]+(?:{names})\b")
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+def cues(text: str | None) -> tuple[list[str], list[str]]:
+    """The strong and the weak cues of a text (matched words, lower case, in text order)."""
+    if not text:
+        return [], []
+    head = _dates().sub(_blank, text[:HEAD_CHARS])
+    head = _masks().sub(_blank, head)
+    weak_re, strong_re = _weak()
+    strong, weak = [], []
+    for match in _regex().finditer(head):
+        word = match.group(0).lower()
+        is_weak = weak_re.fullmatch(word) and not strong_re.fullmatch(word)
+        (weak if is_weak else strong).append(word)
+    return strong, weak
 
 
 def first_cue(text: str | None) -> str | None:
-    """The first cue found in a text (for explaining a decision), or None."""
-    if not text:
-        return None
-    head = _dates().sub(lambda m: " " * len(m.group(0)), text[:HEAD_CHARS])
-    match = _regex().search(head)
-    return match.group(0) if match else None
+    """The cue that makes a text relevant (for explaining a decision): its first strong cue,
+    else its first two different weak cues joined by "+"; None when it is not relevant."""
+    strong, weak = cues(text)
+    if strong:
+        return strong[0]
+    # "drill" and "drilling", "injury" and "injuries" are one cue, not two
+    distinct = list({w[:STEM]: w for w in reversed(weak)}.values())[::-1]
+    return "+".join(distinct[:2]) if len(distinct) >= 2 else None
 
 
 def is_relevant(text: str | None) -> bool:
-    """True when the text holds at least one conflict or protest cue; empty text is not."""
+    """True when the text holds a strong cue or two different weak ones; empty text is not."""
     return first_cue(text) is not None
