@@ -139,7 +139,9 @@ def child(mode: str, corpus: Path) -> dict:
                                 batch_size=BATCH, progress=False)
             info["output_sha256"] = _sha256(Path(out) / "events.jsonl")
         info.update(extracted=summary.extracted, skipped=summary.skipped,
-                    failed=summary.failed, events=summary.events)
+                    failed=summary.failed, events=summary.events,
+                    startup_s=summary.first_extracted_s,
+                    steady_docs_per_s=summary.steady_docs_per_s)
     else:
         raise SystemExit(f"unknown mode {mode!r}")
     info["seconds"] = time.perf_counter() - T0
@@ -148,6 +150,15 @@ def child(mode: str, corpus: Path) -> dict:
 
 
 # --- parent: repeats in subprocesses, table, JSON --------------------------------------------
+
+
+def _steady_ratio(runs: dict[str, list[dict]]) -> float | None:
+    """Dask over one process, each at its steady rate (after its first batch came back)."""
+    rates = {m: [i["steady_docs_per_s"] for i in runs[m] if i.get("steady_docs_per_s")]
+             for m in SCALING_MODES}
+    if not all(rates.values()):
+        return None
+    return statistics.median(rates["batch-dask"]) / statistics.median(rates["batch-one"])
 
 
 def _sha256(path: Path) -> str:
@@ -258,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
                         "batch_one": res["batch-one"], "batch_dask": res["batch-dask"],
                         "dask_over_one": (res["batch-dask"]["docs_per_s"]
                                           / res["batch-one"]["docs_per_s"]),
+                        "steady_dask_over_one": _steady_ratio(runs),
                         "same_output": len({i["output_sha256"] for m in SCALING_MODES
                                             for i in runs[m]}) == 1}}
            if scaling else {}),
@@ -300,6 +312,9 @@ def print_table(result: dict, res: dict) -> None:
               f"process {one['docs_per_s']:.1f} docs/s ({one['seconds']:.1f} s), Dask 2 workers "
               f"{dask['docs_per_s']:.1f} docs/s ({dask['seconds']:.1f} s): "
               f"{sc['dask_over_one']:.2f}x (target >= 1.6x); same output: {sc['same_output']}")
+        if sc.get("steady_dask_over_one"):
+            print(f"  after start-up (first batch back: one process {one['startup_s']:.1f} s, "
+                  f"Dask {dask['startup_s']:.1f} s): {sc['steady_dask_over_one']:.2f}x")
 
 
 if __name__ == "__main__":

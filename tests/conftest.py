@@ -92,3 +92,87 @@ def standin_fuser():
 def project_fuser(monkeypatch):
     """The project's Fuser for CLI runs, or the stand-in until reportedly/fuse.py exists."""
     install_fuser_standin(monkeypatch)
+
+
+# --- storage backends (team-store helper): DuckDB files and PostgreSQL schemas ---------------
+
+PG_DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
+BACKENDS = ("duckdb", "postgresql")
+
+
+def pg_base_url() -> str:
+    import os
+
+    return os.environ.get("REPORTEDLY_TEST_DATABASE_URL") or PG_DEFAULT_URL
+
+
+_PG_REACHABLE: dict[str, str | None] = {}
+
+
+def pg_unreachable() -> str | None:
+    """Why the test PostgreSQL server cannot be used (None when it can), checked once."""
+    url = pg_base_url()
+    if url not in _PG_REACHABLE:
+        try:
+            import psycopg
+
+            psycopg.connect(url, connect_timeout=3).close()
+            _PG_REACHABLE[url] = None
+        except Exception as exc:  # noqa: BLE001 - any failure means: not usable here
+            _PG_REACHABLE[url] = str(exc).strip().splitlines()[0] if str(exc) else repr(exc)
+    return _PG_REACHABLE[url]
+
+
+def require_pg() -> str:
+    """The test server's URL; skips (fails under REPORTEDLY_REQUIRE_POSTGRES=1) without it."""
+    import os
+
+    from reportedly.storage import redact
+
+    reason = pg_unreachable()
+    if reason is not None:
+        message = (f"PostgreSQL not reachable at {redact(pg_base_url())}: start it "
+                   f"(see .ci/run) ({reason})")
+        if os.environ.get("REPORTEDLY_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    return pg_base_url()
+
+
+def pg_schema_url(base: str, schema: str) -> str:
+    """``base`` with every connection's search_path set to ``schema``."""
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture
+def pg_schemas():
+    """Makes fresh PostgreSQL schemas (URLs to them) for one test and drops them after."""
+    import uuid
+
+    import psycopg
+
+    base = require_pg()
+    made: list[str] = []
+
+    def _new() -> str:
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(base, autocommit=True) as con:
+            con.execute(f"CREATE SCHEMA {schema}")
+        made.append(schema)
+        return pg_schema_url(base, schema)
+
+    yield _new
+    with psycopg.connect(base, autocommit=True) as con:
+        for schema in made:
+            con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@pytest.fixture(params=BACKENDS)
+def store_target(request, tmp_path):
+    """Gives new store targets on each backend: DuckDB files in tmp_path, or fresh
+    PostgreSQL schemas (dropped after the test)."""
+    if request.param == "duckdb":
+        counter = iter(range(10**6))
+        return lambda: str(tmp_path / f"store-{next(counter)}.duckdb")
+    return request.getfixturevalue("pg_schemas")

@@ -509,3 +509,125 @@ def test_actors_resolve_unnamed_militias_and_coalition(resolver, text, country, 
     """Unnamed clan/tribal militias are Unidentified <kind> Militia; the coalition by its name."""
     actor = resolver.resolve(text, country=country)
     assert actor is not None and actor.name == name
+
+
+@pytest.mark.parametrize(
+    ("phrase", "country", "name", "inter"),
+    [
+        ("Kaduna militiamen", "Nigeria", "Kaduna Communal Militia (Nigeria)", 4),
+        ("a Zamfara militia", "Nigeria", "Zamfara Communal Militia (Nigeria)", 4),
+        ("suspected Pokot militia", "Kenya", "Pokot Ethnic Militia (Kenya)", 4),
+        ("Fulani militiamen", "Nigeria", "Fulani Ethnic Militia (Nigeria)", 4),
+        ("Fulani pastoralists", "Chad", "Fulani Ethnic Militia (Chad)", 4),
+        ("militiamen", "Nigeria", "Unidentified Armed Group (Nigeria)", 3),
+        ("the militia", "Sudan", "Unidentified Armed Group (Sudan)", 3),
+        ("XYZ militiamen", "Mali", "Unidentified Armed Group (Mali)", 3),
+    ],
+)
+def test_actors_militias_are_named_after_their_people_or_place(
+    resolver, phrase, country, name, inter
+):
+    """'<People> militia' is an Ethnic Militia, '<Place> militia' a Communal Militia, a
+    militia of no one named (or of an unknown acronym) an Unidentified Armed Group."""
+    actor = resolver.resolve(phrase, country=country)
+    assert actor is not None and (actor.name, actor.inter) == (name, inter)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "country", "name"),
+    [
+        ("Russian mine", "Ukraine", "Military Forces of Russia (2000-)"),
+        ("Turkish army artillery shelling", "Iraq", "Military Forces of Turkey (2016-)"),
+        ("Moroccan gunboats", "Western Sahara", "Military Forces of Morocco (1999-)"),
+        ("regime snipers", "Syria", "Military Forces of Syria (2000-)"),
+        ("the military council", "Myanmar", "Military Forces of Myanmar (2021-)"),
+    ],
+)
+def test_actors_weapons_and_names_of_a_state_name_its_forces(resolver, phrase, country, name):
+    """A weapon with its owner named ('Russian mine') and common names of a regime's forces
+    stand for that state's military."""
+    actor = resolver.resolve(phrase, country=country)
+    assert actor is not None and actor.name == name
+
+
+@pytest.mark.parametrize(
+    ("phrase", "country", "name"),
+    [
+        ("Sudanese nationals", "South Korea", "Civilians (Sudan)"),
+        ("Ukrainian citizens", "Italy", "Civilians (Ukraine)"),
+    ],
+)
+def test_actors_nationals_abroad_keep_their_nationality(resolver, phrase, country, name):
+    """People named by a demonym abroad are of their own country (ACLED codes nationality)."""
+    actor = resolver.resolve(phrase, country=country)
+    assert actor is not None and actor.name == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("About 60 Ukrainians living in the city held a rally on Sunday.", "Protesters (Ukraine)"),
+        ("A dozen migrants staged a demonstration on Friday.", "Protesters (International)"),
+        ("A dozen Venezuelan migrants staged a demonstration on Friday.", "Protesters (Venezuela)"),
+    ],
+)
+def test_actors_crowds_named_by_nationality_or_as_migrants(nlp, resolver, text, name):
+    """A plural demonym that rallies is a crowd of that country; migrants with no
+    nationality named protest as Protesters (International)."""
+    found = resolver.find(nlp(text), country="Italy")
+    assert name in [m.actor.name for m in found]
+
+
+def test_actors_plural_demonyms_take_an_s_only():
+    """'Ukrainians' and 'Afghans' name their country; 'Sudanese' has no -s plural to add."""
+    from reportedly.actors import _Knowledge
+
+    owners = _Knowledge._plural_demonyms()
+    assert owners["ukrainians"] == "Ukraine" and owners["afghans"] == "Afghanistan"
+    assert "sudaneses" not in owners
+
+
+@pytest.mark.parametrize(
+    ("text", "country", "phrase", "name"),
+    [
+        (
+            "Armed men (suspected Al Shabaab militants) attacked a bus on Monday.",
+            "Kenya",
+            "Armed men",
+            "Al Shabaab",
+        ),
+        (
+            "Anti-Houthi forces (the Saudi-led coalition) carried out two air raids on Monday.",
+            "Yemen",
+            "forces",
+            "Operation Restoring Hope",
+        ),
+        (
+            "Soldiers (including two officers) fled the base on Monday.",
+            "Ukraine",
+            "Soldiers",
+            "Military Forces of Ukraine (2019-)",
+        ),
+    ],
+)
+def test_actors_a_description_glossed_by_a_name_is_that_actor(
+    nlp, resolver, text, country, phrase, name
+):
+    """A description followed by a named actor in brackets is that actor; a bracket that
+    names no group ('including two officers') changes nothing, and 'anti-X' is not X."""
+    found = {m.text: m.actor.name for m in resolver.find(nlp(text), country=country)}
+    assert found.get(phrase) == name
+
+
+@pytest.mark.parametrize(
+    ("country", "name"),
+    [
+        ("Syria", "Global Coalition Against Daesh"),
+        ("Iraq", "Global Coalition Against Daesh"),
+        ("Somalia", "Military Forces of the United States (2021-)"),
+    ],
+)
+def test_actors_us_forces_in_syria_and_iraq_are_the_coalition(resolver, country, name):
+    """ACLED codes US forces in Syria and Iraq as the Global Coalition Against Daesh."""
+    actor = resolver.resolve("US military", country=country)
+    assert actor is not None and actor.name == name

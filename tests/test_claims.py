@@ -76,3 +76,11 @@ def test_claims_agent_of_a_weapon_participle_acts(nlp):
     sent, hits = _sent_and_triggers(nlp, text)
     roles = agent_roles(sent, hits, [_span(text, "the army")])
     assert [r.field for r in roles] == ["actor1"]
+
+
+def test_claims_actor_phrase_misparsed_as_auxiliary_still_acts(nlp):
+    """'IS members attacked ...' parsed with 'IS' as an auxiliary: the noun heads the actor."""
+    text = "On 26 April 2022, IS members attacked army positions near the town."
+    sent, hits = _sent_and_triggers(nlp, text)
+    roles = {r.text: r.field for r in agent_roles(sent, hits, [_span(text, "IS members")])}
+    assert roles == {"IS members": "actor1"}

@@ -392,3 +392,102 @@ def test_detect_sexual_violence_told_as_act_types_the_event(nlp, text, sub):
     """Sexual violence done in the event types it anywhere in the mention; as a motive, not."""
     typing = _typing(nlp, text)
     assert typing is not None and typing.sub_event_type == sub
+
+
+@pytest.mark.parametrize(
+    ("sub", "kind", "victim", "bare_country", "expected"),
+    [
+        ("Attack", "rebel", "Gunmen shot dead two rebel fighters.", False, "Armed clash"),
+        ("Attack", "state", "Gunmen shot dead a soldier at a checkpoint.", False, "Armed clash"),
+        ("Attack", "militia", "Gunmen killed a gang member.", False, "Armed clash"),
+        ("Attack", "civilians", "Gunmen shot dead a farmer.", False, "Attack"),
+        ("Attack", "identity", "Gunmen attacked the Bari community.", False, "Attack"),
+        ("Attack", "state", "Gunmen shot an off-duty police officer.", False, "Attack"),
+        ("Attack", "state", "Gunmen killed a former soldier at home.", False, "Attack"),
+        ("Attack", "state", "Fighters attacked a village in Chad.", True, "Attack"),
+        ("Abduction/forced disappearance", "state", "Gunmen seized a soldier.", False,
+         "Abduction/forced disappearance"),
+    ],
+)
+def test_detect_attack_on_an_armed_actor_is_a_battle(sub, kind, victim, bare_country, expected):
+    """An Attack whose victim is an armed, organised actor in service is an Armed clash."""
+    typing = detect.typing_for(sub, "test")
+    typing = detect.attack_on_armed_actor(
+        typing, kind, victim=victim, bare_country=bare_country
+    )
+    assert typing.sub_event_type == expected
+    if expected != sub:
+        assert typing.event_type == "Battles" and "codebook" in typing.rule
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Clashes erupted between two families in the town on Sunday over a land dispute, "
+            "leaving one resident dead.",
+            "Mob violence",
+        ),
+        (
+            "At least 30 people, including policemen, were injured in a clash between two "
+            "groups of villagers on Tuesday.",
+            "Mob violence",
+        ),
+        (
+            "Members of a rival party attacked and injured a council candidate on Friday.",
+            "Mob violence",
+        ),
+        (
+            "Four people were wounded in a dispute between two unknown armed groups on Monday.",
+            "Attack",
+        ),
+        (
+            "A shoot-out between members of rival drug trafficking groups took place on Friday.",
+            "Armed clash",
+        ),
+        (
+            "The People's Defense Force carried out an attack against a police station on "
+            "Monday.",
+            "Armed clash",
+        ),
+    ],
+)
+def test_detect_fights_between_unorganised_groups_are_mob_violence(nlp, text, sub):
+    """Families, groups of villagers and rival party members who fight are a mob; armed
+    groups, gangs and a crowd word inside a group's name are not."""
+    typing = _typing(nlp, text)
+    assert typing is not None and typing.sub_event_type == sub
+
+
+def test_detect_mob_between_two_crowds_has_rioters_on_both_sides(nlp):
+    """A clash between two unorganised groups says both sides are crowds (actor2 too)."""
+    typing = _typing(nlp, "Supporters of two candidates clashed with each other on Sunday.")
+    assert typing is not None and typing.sub_event_type == "Mob violence"
+    assert typing.crowds_on_both_sides
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        (
+            "Hundreds of flood victims staged a demonstration by blocking the road and burning "
+            "tires on Monday.",
+            "Violent demonstration",
+        ),
+        (
+            "Students demonstrated against poor food on Sunday, burning down a hut belonging "
+            "to a teacher.",
+            "Violent demonstration",
+        ),
+        (
+            "Activists of the youth movement held their weekly climate strike in the square on "
+            "Friday.",
+            "Peaceful protest",
+        ),
+    ],
+)
+def test_detect_crowd_burning_and_climate_strikes(nlp, text, sub):
+    """Burning tires or a hut at a demonstration is violence (also as the second of a list
+    of means); a climate strike is a demonstration, not an airstrike."""
+    typing = _typing(nlp, text)
+    assert typing is not None and typing.sub_event_type == sub

@@ -440,15 +440,20 @@ def claim(doc, start, end, field="event"):
     }
 
 
-def word_claims(word, field="event"):
-    """A fake detector: one event whose claims point at every occurrence of ``word``."""
+BLAST = {"event_type": "Explosions/Remote violence",
+         "sub_event_type": "Remote explosive/landmine/IED", "disorder_type": "Political violence"}
+
+
+def word_claims(word, field="event", kind=BLAST):
+    """A fake detector: one event (an explosion unless ``kind`` says otherwise) whose claims
+    point at every occurrence of ``word``."""
 
     def answer(doc):
         spans, i = [], doc.text.find(word)
         while i >= 0:
             spans.append(claim(doc, i, i + len(word), field))
             i = doc.text.find(word, i + 1)
-        return [event(claims=spans)] if spans else []
+        return [event(claims=spans, **kind)] if spans else []
 
     return answer
 
@@ -485,6 +490,20 @@ def test_wikievents_scores_sentence_recall_and_precision(tmp_path):
     assert scores.recall == pytest.approx(2 / 3) and scores.precision == pytest.approx(2 / 3)
     assert scores.f1 == pytest.approx(2 / 3)
     assert "recall" in scores.table() and scores.to_dict()["true_positives"] == 2
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [{"event_type": "Protests", "sub_event_type": "Peaceful protest"},
+     {"event_type": "Strategic developments", "sub_event_type": "Arrests"},
+     {"event_type": "Riots", "sub_event_type": "Violent demonstration"}],
+    ids=["peaceful-protest", "arrests", "violent-demonstration"],
+)
+def test_wikievents_events_that_are_not_attacks_do_not_count(tmp_path, kind):
+    """Protests, arrests and violent demonstrations are not Conflict.Attack / Life.Die: their
+    evidence sentences are not predictions."""
+    pipe = FakePipeline(word_claims("blast", kind=kind))
+    assert evaluate_wikievents(write_wiki(tmp_path), pipeline=pipe).predicted == 0
 
 
 def test_wikievents_only_event_claims_count(tmp_path):

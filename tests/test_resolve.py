@@ -95,3 +95,61 @@ def test_resolve_crowd_named_by_nationality_riots_as_its_own_country(resolver, c
     a1, _, _ = _by_type(typing, actor.name if actor else None, [], by_name, "Palestine",
                         resolver, unknown)
     assert a1.name == expected
+
+
+@pytest.mark.parametrize(
+    ("crowd", "expected"),
+    [
+        (["Sudanese nationals"], "Protesters (Sudan)"),
+        (["Ukrainian citizens"], "Protesters (Ukraine)"),
+        (["Ukrainian citizens", "residents"], "Protesters (South Korea)"),
+        (["residents"], "Protesters (South Korea)"),
+    ],
+)
+def test_resolve_protesters_abroad_are_coded_by_their_nationality(resolver, crowd, expected):
+    """A crowd named only by a foreign nationality protests as Protesters of that country;
+    with locals among it, it stays Protesters of the place."""
+    from reportedly.detect import typing_for
+    from reportedly.resolve import _by_type
+
+    actors = [resolver.resolve(c, country="South Korea") for c in crowd]
+    by_name = {a.name: a for a in actors if a is not None}
+    typing = typing_for("Peaceful protest", "test")
+    unknown = resolver.unidentified("South Korea")
+    a1, _, _ = _by_type(typing, None, [], by_name, "South Korea", resolver, unknown)
+    assert a1.name == expected
+
+
+@pytest.mark.parametrize(
+    ("crowd", "expected"),
+    [
+        (["Sudanese nationals", "students"], "Protesters (Sudan)"),
+        (["Sudanese nationals", "local residents"], "Protesters (South Korea)"),
+    ],
+)
+def test_resolve_people_of_no_named_nationality_do_not_localise_a_crowd(
+    resolver, crowd, expected
+):
+    """'Sudanese nationals, including students': students of no nationality named tell
+    none, so the crowd keeps its nationality; locals among it make it of the place."""
+    from reportedly.detect import typing_for
+    from reportedly.resolve import _by_type
+
+    actors = [resolver.resolve(c, country="South Korea") for c in crowd]
+    by_name = {a.name: a for a in actors if a is not None}
+    typing = typing_for("Peaceful protest", "test")
+    unknown = resolver.unidentified("South Korea")
+    a1, _, _ = _by_type(typing, None, [], by_name, "South Korea", resolver, unknown,
+                        crowd_head=actors[0])
+    assert a1.name == expected
+
+
+def test_resolve_mob_between_two_crowds_has_rioters_as_actor2(resolver):
+    """Mob violence between two unorganised groups: Rioters on both sides."""
+    from reportedly.detect import MOB_SIDES_RULE, typing_for
+    from reportedly.resolve import _by_type
+
+    typing = typing_for("Mob violence", f"{MOB_SIDES_RULE} (test)")
+    unknown = resolver.unidentified("Kenya")
+    a1, a2, _ = _by_type(typing, None, [], {}, "Kenya", resolver, unknown)
+    assert a1.name == a2.name == "Rioters (Kenya)"

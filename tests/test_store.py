@@ -1,5 +1,5 @@
-"""The DuckDB store: schema v2 and its migration, fusion into stored events, one transaction per
-document, corrected articles, filters, refusing foreign files."""
+"""The store on DuckDB and PostgreSQL: schema v3 and its migrations, fusion into stored events,
+one transaction per document, corrected articles, filters, refusing foreign files and servers."""
 
 from __future__ import annotations
 
@@ -74,13 +74,13 @@ def ingest(store: Store, d: Document, *events: Event):
 
 
 @pytest.fixture
-def open_store(tmp_path):
-    """Opens stores in tmp_path with the stand-in fuser."""
+def open_store(store_target):
+    """Opens new stores with the stand-in fuser, on each backend (DuckDB, PostgreSQL)."""
     opened: list[Store] = []
 
     def _open(name: str = "events.duckdb", **kw) -> Store:
         kw.setdefault("fuser", StandInFuser())
-        store = Store(tmp_path / name, **kw)
+        store = Store(store_target(), **kw)
         opened.append(store)
         return store
 
@@ -106,7 +106,7 @@ def test_store_records_its_schema_version(tmp_path):
     """A new file is created at the current schema version, recorded once."""
     db = tmp_path / "new.duckdb"
     with Store(db) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 2
+        assert store.schema_version() == SCHEMA_VERSION == 4
     with Store(db) as store:
         rows = store.con.execute("SELECT version FROM schema_version").fetchall()
     assert rows == [(SCHEMA_VERSION,)]
@@ -125,7 +125,8 @@ OLD_V1_DDL = (
 
 
 def test_store_migrates_a_v1_file_and_keeps_its_data(tmp_path):
-    """A file written with the v1 schema opens at v2 with its documents, events and claims."""
+    """A file written with the v1 schema opens at the current version with its documents, events
+    and claims."""
     db = tmp_path / "old.duckdb"
     wire = doc(GAO_WIRE)
     event = mention(wire)
@@ -139,7 +140,7 @@ def test_store_migrates_a_v1_file_and_keeps_its_data(tmp_path):
                  "Mali", GAO.lat, GAO.lon, 4, "weak", json.dumps(event.to_dict())])
     con.close()
     with Store(db, fuser=StandInFuser()) as store:
-        assert store.schema_version() == 2
+        assert store.schema_version() == SCHEMA_VERSION
         assert list(store.events()) == [event]
         assert store.stored_text(wire.id) == wire.text
         assert store.con.execute("SELECT doc_id, field FROM claims").fetchall() == [
@@ -385,3 +386,42 @@ def test_store_refuses_a_directory(tmp_path):
     with pytest.raises(ReportedlyError) as err:
         Store(tmp_path)
     assert err.value.code == "E013"
+
+
+# --- schema v4: the filter columns ----------------------------------------------------------
+
+FILTER_COLUMNS = "SELECT event_id, actor1, actor2, assoc_actor_1, assoc_actor_2, notes, " \
+                 "search_text FROM events ORDER BY event_id"
+
+
+def test_store_keeps_the_filter_columns_of_each_event(stored):
+    """Each event's actors, notes and lowered search words (place, notes, every claim's
+    sentence and value) are columns of their own, equal to its body and claims, so no filter
+    parses JSON."""
+    for event in stored.events():
+        row = stored.con.execute(
+            "SELECT actor1, notes, search_text FROM events WHERE event_id = ?",
+            [event.event_id]).fetchone()
+        words = {w for c in event.claims for w in (c.evidence.sentence.lower(), c.value.lower())}
+        words |= {event.location.name.lower(), event.notes.lower()}
+        assert row[0] == event.actor1 and row[1] == event.notes
+        assert set(row[2].split("\x1f")) == words
+
+
+def test_store_migrates_a_v3_store_to_v4_filling_the_filter_columns(open_store, store_target):
+    """A schema v3 store (no filter columns) opens at v4 with the columns a v4 store writes."""
+    store = open_store()
+    wire, radio = doc(GAO_WIRE), doc(GAO_RADIO, outlet="Radio Sahel")
+    ingest(store, wire, mention(wire))
+    ingest(store, radio, mention(radio, dead=6))
+    written = store.con.execute(FILTER_COLUMNS).fetchall()
+    for column in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "notes", "search_text"):
+        store.con.execute(f"ALTER TABLE events DROP COLUMN {column}")
+    store.con.execute("UPDATE schema_version SET version = 3")
+    target = store.path
+    store.close()
+    with Store(target, fuser=StandInFuser()) as again:
+        assert again.schema_version() == SCHEMA_VERSION
+        migrated = again.con.execute(FILTER_COLUMNS).fetchall()
+    assert [(r[:6], set(r[6].split("\x1f"))) for r in migrated] == \
+        [(r[:6], set(r[6].split("\x1f"))) for r in written]

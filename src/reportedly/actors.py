@@ -126,6 +126,7 @@ class _Knowledge:
         self.units: dict[str, dict[str, Any]] = {}
         self.redirects: list[dict[str, Any]] = []
         self.generics: list[dict[str, Any]] = data["generic"]
+        self.ethnic = frozenset(str(n) for n in data.get("ethnic_groups", {}).get("names", []))
         self.acronym_spec: dict[str, Any] = data["acronym_groups"]
         self.acronym_heads: tuple[str, ...] = tuple(data["acronym_groups"]["heads"])
         self.protest_verbs = frozenset(data["protest_verbs"])
@@ -137,6 +138,13 @@ class _Knowledge:
         self.bare_countries: set[str] = set()
         self.ruler: list[str] = []
         self._index_countries()
+        # crowds named by their nationality alone ("Ukrainians living in Korea rallied") or by
+        # a word that names none ("migrants marched"): whose protesters they are
+        self.crowd_owner: dict[str, str] = self._plural_demonyms()
+        spec = data.get("international_crowds") or {}
+        for head in spec.get("heads", []):
+            self.crowd_owner[str(head).lower()] = str(spec["country"])
+        self.protest_nouns = self.protest_nouns | frozenset(self.crowd_owner)
         self._index_states()
         self._index_groups(data["groups"])
         for i, g in enumerate(self.generics):
@@ -166,6 +174,19 @@ class _Knowledge:
                 self.owner.setdefault(word, target)
             for word in [c["name"], *c["aliases"]]:
                 self.bare_countries.add(word)
+
+    @staticmethod
+    def _plural_demonyms() -> dict[str, str]:
+        """'Ukrainians' -> Ukraine: the plural of each demonym that takes an -s ('Sudanese',
+        'Swiss' and 'French' do not, and stay adjectives)."""
+        out: dict[str, str] = {}
+        for c in lexicons.load("countries")["countries"]:
+            for d in c["demonyms"]:
+                d = str(d)
+                if " " in d or d.endswith(("ese", "s", "sh", "ch", "x", "z")):
+                    continue
+                out.setdefault(f"{d}s".lower(), c.get("coded_as", c["name"]))
+        return out
 
     def _index_states(self) -> None:
         for country, e in self.states.items():
@@ -311,6 +332,10 @@ class ActorResolver:
         event_country: str | None,
     ) -> Actor | None:
         entry = self.k.states.get(country)
+        coalition = (entry or {}).get("coded_abroad_as", {}).get(event_country or "")
+        if force == "military" and coalition in self.k.groups:
+            # ACLED: the US-led forces in Syria and Iraq are the Global Coalition Against Daesh
+            return self._group(coalition, alias=alias, event_country=event_country)
         label = f"the {country}" if country in self.k.article else country
         noun = "Military" if force == "military" else "Police"
         name = f"{noun} Forces of {label}"
@@ -368,10 +393,19 @@ class ActorResolver:
             if country is None:
                 return None
             return self._state(country, g["template"], on, alias=alias, event_country=event_country)
+        if "ungrouped" in g and (
+            group is None or _is_acronym(group) or group.lower().startswith(("pro-", "anti-"))
+        ):
+            # "militiamen" of no one named (or of an organisation we do not know by its
+            # acronym): the codebook's unknown armed group
+            g = {**g, **g["ungrouped"]}
         if "{group}" in g["template"]:
             if group is None and g["kind"] == "militia":
                 return None  # "supporters" of nobody named is not an actor
-            template = g["template"].replace("{group}", group or "Unidentified")
+            template = g["template"]
+            if group in self.k.ethnic and "ethnic_template" in g:
+                template = g["ethnic_template"]  # "Pokot militia": a people, not a place
+            template = template.replace("{group}", group or "Unidentified")
         else:
             template = g["template"]
         if country is None:
@@ -579,7 +613,49 @@ class ActorResolver:
         for m in candidates:
             if all(m.end <= t.start or m.start >= t.end for t in taken):
                 taken.append(m)
-        return sorted(taken, key=lambda m: m.start)
+        return self._glossed(sorted(taken, key=lambda m: m.start), doc.text)
+
+    # kinds a gloss in brackets may not turn a description into: people, not armed actors
+    _CROWDS = frozenset({"civilians", "protesters", "rioters"})
+
+    def _glossed(self, mentions: list[ActorMention], text: str) -> list[ActorMention]:
+        """'armed men (suspected Al Shabaab militants)', 'anti-Houthi forces (coded as the
+        Saudi-led coalition)': a description glossed in brackets by a named actor is that
+        actor, the more specific telling; the gloss is not a second actor."""
+        out: list[ActorMention] = []
+        skip: set[int] = set()
+        for i, m in enumerate(mentions):
+            if i in skip:
+                continue
+            gloss = self._gloss(mentions, i, text)
+            if gloss is not None:
+                skip.add(gloss)
+                m = replace(m, actor=mentions[gloss].actor)
+            out.append(m)
+        return out
+
+    def _gloss(self, mentions: list[ActorMention], i: int, text: str) -> int | None:
+        m = mentions[i]
+        rest = text[m.end:]
+        if not rest.lstrip(" ").startswith("(") or self.k.lookup(_clean(m.text)) is not None:
+            return None  # no bracket, or the description is itself a name
+        opened = m.end + rest.index("(")
+        closed = text.find(")", opened)
+        for j in range(i + 1, len(mentions)):
+            n = mentions[j]
+            if closed < 0 or n.start > closed:
+                break
+            named = n.actor.kind not in self._CROWDS and self._names_a_group(n.text)
+            if n.end <= closed and named and n.actor.name != m.actor.name:
+                return j
+        return None
+
+    def _names_a_group(self, text: str) -> bool:
+        """A proper name of the lexicon, alone or before a head ('Al Shabaab militants');
+        'two officers' names none."""
+        words = _clean(text).split()
+        return self.k.lookup(" ".join(words)) is not None or (
+            len(words) > 1 and self._named_prefix(words[:-1]) is not None)
 
     def _in_context(self, m: ActorMention, text: str, country: str | None) -> ActorMention:
         """'Armed men' in a report of a drug war are a gang (see ``unidentified``)."""
@@ -630,6 +706,8 @@ class ActorResolver:
     ) -> Iterable[ActorMention]:
         if span.text in self.k.bare_countries and self._is_place(span):
             return []
+        if _after_anti(span.doc, span.start):
+            return []  # "anti-Houthi forces" are the Houthis' enemies
         actor = self.resolve(span.text, country=country, on=on)
         return [] if actor is None else [self._mention(span, actor)]
 
@@ -651,6 +729,8 @@ class ActorResolver:
             return []  # "an illegal military crossing": an adjective, not an actor
         start = self._extend_left(span)
         for s in range(start, span.start + 1):
+            if _after_anti(doc, s):
+                continue  # "anti-Houthi forces": not the Houthis
             wider = doc[s : span.end]
             actor = self.resolve(wider.text, country=country, on=on) if label == "HEAD" else None
             if label == "PROTEST" or (actor is not None and actor.kind == "civilians"):
@@ -682,13 +762,17 @@ class ActorResolver:
         # "hundreds of workers rallied": the subject is the quantity, the people its object.
         if token.dep_ == "pobj" and token.head.lower_ == "of":
             token = token.head.head
-        return token.dep_ in ("nsubj", "nsubjpass") and token.head.lemma_ in self.k.protest_verbs
+        # the verb as written too: the tagger may lemmatise "staged" as "stag"
+        verb = {token.head.lemma_, token.head.lower_}
+        return token.dep_ in ("nsubj", "nsubjpass") and bool(verb & self.k.protest_verbs)
 
     def _protesters(self, span: Span, *, country: str | None) -> Actor | None:
         """Workers, students, residents... who rally are protesters (of their nationality)."""
         if not self._protesting(span.root):
             return None
         owner, _ = self.k.owner_of(span.text.split()[:-1]) if len(span) > 1 else (None, 0)
+        # "Ukrainians living in Korea", "migrants" with no nationality: International
+        owner = owner or self.k.crowd_owner.get(span.root.lower_)
         index = next(i for i, g in enumerate(self.k.generics) if g["kind"] == "protesters")
         return self._generic(
             index, owner=owner, group=None, alias=span.text, event_country=country, on=None
@@ -722,6 +806,11 @@ class ActorResolver:
     @staticmethod
     def _mention(span: Span, actor: Actor) -> ActorMention:
         return ActorMention(span.start_char, span.end_char, span.text, actor)
+
+
+def _after_anti(doc: Doc, i: int) -> bool:
+    """Token ``i`` follows 'anti-': the name is of the other side."""
+    return i >= 2 and doc[i - 1].text == "-" and doc[i - 2].lower_ == "anti"
 
 
 def ruler_patterns() -> list[dict[str, Any]]:

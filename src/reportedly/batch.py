@@ -43,6 +43,19 @@ class Summary:
     events: int = 0
     seconds: float = 0.0
     statuses: dict[str, int] = field(default_factory=dict)
+    # When the first batch came back: what came before is start-up (models loading, workers
+    # starting); what came after is the steady rate.
+    first_extracted_s: float | None = None
+    extracted_after_first: int = 0
+
+    @property
+    def steady_docs_per_s(self) -> float | None:
+        """Documents extracted per second after the first batch came back (start-up left
+        out), or None when there was only one batch."""
+        if self.first_extracted_s is None or self.extracted_after_first <= 0:
+            return None
+        span = self.seconds - self.first_extracted_s
+        return self.extracted_after_first / span if span > 0 else None
 
     def line(self) -> str:
         rate = self.read / self.seconds if self.seconds > 0 else 0.0
@@ -83,7 +96,8 @@ def run_batch(
     seen: set[str] | None = None,
 ) -> Summary:
     """Read, filter, extract and write every document under ``inputs``; exactly one of ``out``
-    (a folder) or ``db`` (a DuckDB file) receives the results. ``progress``: a line with
+    (a folder) or ``db`` (a DuckDB file or a ``postgresql://`` URL, ``Store(db)``) receives
+    the results. ``progress``: a line with
     docs/s on stderr, rewritten in place. ``seen`` (a watcher's memory): documents whose id it
     holds, or that are stored already, are passed over without a status; the id of every
     document given a status is added to it."""
@@ -103,6 +117,7 @@ def run_batch(
             for chunk, extractions in extract(_chunks(documents, size)):
                 for doc, ex in zip(chunk, extractions, strict=True):
                     meter.count(sink.write(doc, ex))
+                meter.first_batch_done()
     finally:
         sink.close()
     return meter.finish()
@@ -313,6 +328,8 @@ class _Meter:
         if status.status == "extracted":
             s.extracted += 1
             s.events += status.events
+            if s.first_extracted_s is not None:
+                s.extracted_after_first += 1
         elif status.status == "failed":
             s.failed += 1
         else:
@@ -322,6 +339,10 @@ class _Meter:
             self.last = now
             s.seconds = now - self.t0
             print(f"\rreportedly: {s.line()}", end="", file=self.stream, flush=True)
+
+    def first_batch_done(self) -> None:
+        if self.summary.first_extracted_s is None:
+            self.summary.first_extracted_s = time.perf_counter() - self.t0
 
     def finish(self) -> Summary:
         self.summary.seconds = time.perf_counter() - self.t0

@@ -224,12 +224,26 @@ def agent_roles(
         span = sent.doc.char_span(start, end, alignment_mode="expand")
         if span is None or not (sent.start <= span.root.i < sent.end):
             continue
-        if span.root.i in speaking:
+        root = _nominal_root(span)
+        if root.i in speaking:
             continue  # "a spokesman for the local militia said": a source, not a party
-        role = _between(span.root, trigger_toks) or _role_of(span.root, trigger_toks)
+        role = _between(root, trigger_toks) or _role_of(root, trigger_toks)
         if role:
             out.append(RoleHit(role, text, start, end, rule=f"syntax: {role}"))
     return out
+
+
+def _nominal_root(span: Span) -> Token:
+    """The noun that heads an actor phrase. 'IS members attacked' may be parsed with 'IS' as
+    an auxiliary beside the subject; both hang on the verb, and the noun is the phrase's head."""
+    root = span.root
+    if root.pos_ not in ("AUX", "VERB") and root.dep_ not in ("aux", "auxpass"):
+        return root
+    nouns = [
+        t for t in span
+        if t.pos_ in ("NOUN", "PROPN") and not (span.start <= t.head.i < span.end)
+    ]
+    return nouns[-1] if nouns else root
 
 
 def _speaker_tokens(sent: Span, trigger_toks: set[int]) -> set[int]:

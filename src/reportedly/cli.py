@@ -52,6 +52,29 @@ def _add_store_input_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--policy", action="append", metavar="NAME=VALUE", help=POLICY_HELP)
 
 
+DATABASE_URL_HELP = (
+    "PostgreSQL database instead of a DuckDB file, postgresql://USER@HOST:PORT/DB "
+    "(default: $REPORTEDLY_DATABASE_URL)"
+)
+
+
+def _add_store_options(
+    parser: argparse.ArgumentParser | argparse._MutuallyExclusiveGroup, *, db_help: str
+) -> None:
+    """The store a command works on: ``--db FILE`` or ``--database-url URL``, never both
+    (``_db`` picks the one given, else the settings)."""
+    group = (
+        parser
+        if isinstance(parser, argparse._MutuallyExclusiveGroup)
+        else parser.add_mutually_exclusive_group()
+    )
+    group.add_argument("--db", default=None, metavar="FILE", help=db_help)
+    group.add_argument("--database-url", default=None, metavar="URL", help=DATABASE_URL_HELP)
+
+
+DB_HELP = "DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)"
+
+
 def default_processes() -> int:
     """Every core this process may run on (the default of ``--processes``)."""
     import os
@@ -154,9 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="files (.txt, .jsonl, .html, .rss/.atom/.xml, .warc(.gz), .csv/.tsv) or folders",
     )
-    ing.add_argument(
-        "--db", default=None, help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)"
-    )
+    _add_store_options(ing, db_help=DB_HELP)
     _add_store_input_options(ing)
 
     bat = sub.add_parser(
@@ -165,9 +186,12 @@ def build_parser() -> argparse.ArgumentParser:
     bat.add_argument(
         "inputs", nargs="+", metavar="IN", help="files or folders (walked recursively), any format"
     )
-    target = bat.add_mutually_exclusive_group(required=True)
+    from reportedly.settings import setting
+
+    # A target is required, unless REPORTEDLY_DATABASE_URL names the store to fuse into.
+    target = bat.add_mutually_exclusive_group(required=not setting("database_url"))
     target.add_argument("--out", metavar="DIR", help="write events.jsonl and status.jsonl into DIR")
-    target.add_argument("--db", metavar="PATH", help="fuse the events into this DuckDB file")
+    _add_store_options(target, db_help="fuse the events into this DuckDB file")
     _add_processes_option(bat)
     bat.add_argument(
         "--engine",
@@ -183,9 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     wat = sub.add_parser("watch", help="poll RSS/Atom feeds and ingest their new items")
     wat.add_argument("feeds", nargs="+", metavar="FEED", help="feed URLs (http/https) or files")
-    wat.add_argument(
-        "--db", default=None, help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)"
-    )
+    _add_store_options(wat, db_help=DB_HELP)
     wat.add_argument(
         "--every", default="15m", metavar="INTERVAL", help="time between polls (default: 15m)"
     )
@@ -206,9 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
     wat.add_argument("--policy", action="append", metavar="NAME=VALUE", help=POLICY_HELP)
 
     evs = sub.add_parser("events", help="list or export stored events")
-    evs.add_argument(
-        "--db", default=None, help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)"
-    )
+    _add_store_options(evs, db_help=DB_HELP)
     evs.add_argument("--since", metavar="YYYY-MM-DD", help="only events on or after this date")
     evs.add_argument("--until", metavar="YYYY-MM-DD", help="only events on or before this date")
     evs.add_argument("--country", help="only events in this country, name or ISO code")
@@ -232,14 +252,16 @@ def build_parser() -> argparse.ArgumentParser:
     evs.add_argument("--policy", action="append", metavar="NAME=VALUE", help=POLICY_HELP)
 
     srv = sub.add_parser("serve", help="run the JSON API over a store (the team server)")
-    srv.add_argument(
-        "--db", default=None, help="DuckDB file (default: $REPORTEDLY_DB or reportedly.duckdb)"
-    )
+    _add_store_options(srv, db_help=DB_HELP)
     srv.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
     )
     srv.add_argument(
         "--port", type=_port, default=8000, metavar="PORT", help="port, 1-65535 (default: 8000)"
+    )
+    srv.add_argument(
+        "--workers", type=_workers, default=1, metavar="N",
+        help="API worker processes (default: 1; more need --database-url)",
     )
     return p
 
@@ -592,9 +614,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _db(args: argparse.Namespace) -> str:
+    """The store a command works on: ``--database-url``, else ``--db``, else
+    ``$REPORTEDLY_DATABASE_URL`` (for the commands that take ``--database-url``), else
+    ``$REPORTEDLY_DB``, else ``reportedly.duckdb``. A database URL that is not a
+    ``postgresql://`` one is E211 here, before anything is read."""
     from reportedly.settings import setting
+    from reportedly.storage import is_url, redact
 
-    return args.db or setting("db")
+    takes_url = hasattr(args, "database_url")
+    url = getattr(args, "database_url", None) or (
+        None if args.db or not takes_url else setting("database_url") or None
+    )
+    if url is None:
+        return args.db or setting("db")
+    if not is_url(url):
+        raise ReportedlyError(
+            E.E211, url=redact(url), reason="it does not start with postgresql://"
+        )
+    return url
 
 
 def sample_documents() -> list[Document]:
@@ -743,7 +780,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     summary = run_batch(
         args.inputs,
         out=args.out,
-        db=args.db,
+        db=None if args.out else _db(args),
         processes=processes,
         engine=args.engine,
         scheduler=args.scheduler,
@@ -770,9 +807,12 @@ def cmd_watch(args: argparse.Namespace) -> int:
     policy = parse_policy(args.policy)
     if args.polls is not None and args.polls < 1:
         raise ReportedlyError(E.E231, value=str(args.polls))
-    watcher = Watcher(args.feeds, db=_db(args), every=every, published=published,
+    from reportedly.storage import redact
+
+    db = _db(args)
+    watcher = Watcher(args.feeds, db=db, every=every, published=published,
                       outlet=args.outlet, use_prefilter=not args.no_prefilter, policy=policy)
-    print(f"reportedly: watching {_count(len(args.feeds), 'feed')} into {_db(args)} every "
+    print(f"reportedly: watching {_count(len(args.feeds), 'feed')} into {redact(db)} every "
           f"{args.every} (Ctrl-C to stop)", file=sys.stderr)
     watcher.run(polls=args.polls)
     return 0
@@ -781,15 +821,17 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def cmd_events(args: argparse.Namespace) -> int:
     from reportedly import export
     from reportedly.ingest import parse_date
-    from reportedly.store import Store, load_fuser
+    from reportedly.store import Store
 
     since, until = parse_date(args.since), parse_date(args.until)
     bbox = parse_bbox(args.bbox)
     policy = parse_policy(args.policy)
     if args.format in export.BINARY_FORMATS and not args.out:
         raise ReportedlyError(E.E202, fmt=args.format)
+    from reportedly.storage import is_url
+
     db = _db(args)
-    if not Path(db).exists():
+    if not is_url(db) and not Path(db).exists():
         raise ReportedlyError(
             E.E013, path=db, reason="no such file; run `reportedly ingest` or `make run` first"
         )
@@ -803,11 +845,9 @@ def cmd_events(args: argparse.Namespace) -> int:
                 bbox=bbox,
             )
         )
+        if policy is not None:
+            events = store.resolved_again(events, policy=policy)
         articles = store.articles()
-    if policy is not None:
-        # Merging an event with itself re-resolves its values under the chosen policy.
-        fuser = load_fuser(policy)
-        events = [fuser.merge(e, e) for e in events]
     _write_events(events, args.format, args.out, articles=articles)
     print(f"reportedly: {len(events)} events", file=sys.stderr)
     return 0
@@ -836,15 +876,36 @@ def _write_events(events, fmt: str, out: str | None, *, articles: dict[str, str]
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
     import uvicorn
 
     from reportedly.server import create_app
+    from reportedly.storage import is_url, redact
 
-    app = create_app(db=_db(args))
-    print(f"reportedly: serving {_db(args)} on http://{args.host}:{args.port} "
-          "(OpenAPI at /openapi.json)", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    target = _db(args)
+    if args.workers > 1 and not is_url(target):
+        raise ReportedlyError(E.E215, workers=args.workers)
+    app = create_app(db=target)  # opens the store now: a bad file or server fails here
+    print(f"reportedly: serving {redact(target)} on http://{args.host}:{args.port} with "
+          f"{args.workers} worker(s) (OpenAPI at /openapi.json)", file=sys.stderr)
+    if args.workers == 1:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+        return 0
+    app.state.backend.close()
+    # Each worker process builds its own app from the settings, on the one database.
+    os.environ["REPORTEDLY_DATABASE_URL"] = target
+    uvicorn.run("reportedly.server.app:app_from_settings", factory=True, workers=args.workers,
+                host=args.host, port=args.port, log_level="warning")
     return 0
+
+
+def _workers(value: str) -> int:
+    """A number of API worker processes, 1-64."""
+    workers = int(value)
+    if not 1 <= workers <= 64:
+        raise ValueError(value)
+    return workers
 
 
 COMMANDS = {

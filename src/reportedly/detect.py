@@ -127,6 +127,15 @@ class Typing:
     plover_mode: str | None
     rule: str
 
+    @property
+    def crowds_on_both_sides(self) -> bool:
+        """Mob violence between two unorganised groups: both sides are rioters."""
+        return self.rule.startswith(MOB_SIDES_RULE)
+
+
+# ACLED: in a fight between two unorganised groups both sides are rioters (actor2 too)
+MOB_SIDES_RULE = "the sides named are unorganised groups"
+
 
 class CueMatcher:
     """Finds every cue phrase by lemma or lower-case form; longest match at a position wins."""
@@ -282,6 +291,17 @@ def _perfect(tok: Token) -> bool:
     return False
 
 
+def is_perfect_record(sent: Span, hits: Iterable[CueHit], *, has_day: bool = False) -> bool:
+    """'The group has responded with bombings in the capital': every event word a bare plural
+    noun in a present-perfect clause, with no day: a record of many acts, not one event."""
+    triggers = matcher().triggers
+    toks = [sent.doc[h.end - 1] for h in hits if h.group in triggers]
+    return not has_day and bool(toks) and all(
+        t.tag_ == "NNS" and not any(c.dep_ in ("det", "poss") for c in t.children) and _perfect(t)
+        for t in toks
+    )
+
+
 def is_tally(sent: Span, hits: Iterable[CueHit]) -> bool:
     """A count over a period in the present perfect ('has claimed several lives this year'):
     a running total, neither an event nor a detail of the event in focus."""
@@ -313,8 +333,20 @@ def is_follow_up(sent: Span, hits: Iterable[CueHit]) -> bool:
     return False
 
 
+def is_headline(sent: Span) -> bool:
+    """A line of its own with no closing stop: 'Roadside bomb kills two soldiers'."""
+    text, doc = sent.text.rstrip(), sent.doc.text
+    end = sent.start_char + len(text)
+    starts_line = sent.start_char == 0 or doc[: sent.start_char].rstrip(" ").endswith("\n")
+    ends_line = end == len(doc) or doc[end] == "\n"
+    return bool(text) and starts_line and ends_line and text[-1] not in ".!?\"'”’:;,"
+
+
 def is_habitual(sent: Span, hits: Iterable[CueHit]) -> bool:
-    """Every event verb is in the simple present ('its strikes target military sites')."""
+    """Every event verb is in the simple present ('its strikes target military sites'), and
+    the sentence is not a headline (headlines tell past events in the present)."""
+    if is_headline(sent):
+        return False
     verbs = [sent.doc[h.start] for h in hits if h.group in matcher().triggers]
     verbs = [v for v in verbs if v.pos_ == "VERB"]
     return bool(verbs) and all(
@@ -365,12 +397,18 @@ def _irrealis_token(tok: Token) -> bool:
             node.lemma_.lower() in _INTENT | _PREVENTED
             and node.i != tok.i
             and came_by in _COMPLEMENT_DEPS
+            and not _names_it(node)
         ):
             return True
         if node.head is node or node.dep_ in ("ROOT", "ccomp"):
             break
         came_by, node = node.dep_, node.head
     return False
+
+
+def _names_it(verb: Token) -> bool:
+    """'called the explosion an attack': 'call' with a predicate names, it does not call for."""
+    return verb.lemma_.lower() == "call" and any(c.dep_ == "oprd" for c in verb.children)
 
 
 def attacker_tokens(sent: Span) -> set[int]:
@@ -441,8 +479,27 @@ def _crowd_acts(mention: Mention, doc: Doc) -> bool:
     """An unorganised group (locals, a group of people) is the acting side of the lead."""
     lead = list(doc.sents)[mention.lead]
     acting = attacker_tokens(lead)
+    # "the People's Defense Force attacked": a crowd word inside a name is no crowd
     return any(
         h.group == "crowd_actor" and h.sent == mention.lead and h.start in acting
+        and not _in_name(doc[h.start])
+        for h in mention.hits
+    )
+
+
+def _between_tokens(sent: Span) -> set[int]:
+    """Token indices under a 'between' preposition: the two sides of a clash."""
+    return {t.i for tok in sent if tok.lower_ == "between" for t in tok.subtree}
+
+
+def armed_sides(mention: Mention, doc: Doc) -> bool:
+    """An armed, organised actor is one of the sides of the lead sentence: the side that
+    acts, or one named in 'between X and Y' ('a dispute between two unknown armed groups').
+    Armed people who are only hurt or sent ('policemen were injured') are not a side."""
+    lead = list(doc.sents)[mention.lead]
+    sides = attacker_tokens(lead) | _between_tokens(lead)
+    return any(
+        h.group == "armed_target" and h.sent == mention.lead and h.start in sides
         for h in mention.hits
     )
 
@@ -527,10 +584,13 @@ _MEANS_PREPS = {"with", "by"}
 def _means_of_act(tok: Token) -> bool:
     """'blocked the road with burning tires', 'demonstrated by burning tires': the way the
     crowd acted, told as done at the event (not a clause about something else)."""
-    if tok.dep_ == "pcomp":
-        prep = tok.head
-    elif tok.dep_ == "amod" and tok.head.dep_ == "pobj":
-        prep = tok.head.head
+    node = tok.head if tok.dep_ == "amod" else tok
+    while node.dep_ == "conj" and node.head is not node:
+        node = node.head  # "by blocking the road and burning tires": the first of the list
+    if node.dep_ == "dobj" and node is not tok and node.head.dep_ == "pcomp":
+        node = node.head  # "by blocking [the road and burning tires]": parsed as one object
+    if node.dep_ == "pcomp" or (node.dep_ == "pobj" and node is not tok):
+        prep = node.head
     else:
         return False
     return prep.lower_ in _MEANS_PREPS and prep.head.pos_ in ("VERB", "NOUN")
@@ -640,6 +700,12 @@ def _decide(
         return "Non-state actor overtakes territory", "a non-state actor took territory"
     armed = "armed_target" in g
     mob = "mob" in g or "crowd_actor" in crowd
+    # "settlers and train guards assaulted a Palestinian": a crowd that acts stays a crowd
+    armed_side = armed and "crowd_actor" not in crowd and armed_sides(mention, doc)
+    if "clash" in g and "mob_sides" in g and not armed_side:
+        # codebook: fights between unorganised groups (families, groups of villagers, rival
+        # party supporters) are Mob violence, whoever else was hurt or came to stop them
+        return "Mob violence", f"{MOB_SIDES_RULE} (families, villagers, rival supporters)"
     if "clash" in g and mob and not armed:
         return "Mob violence", "an unorganised group fought (physical clash, communal feud)"
     if ("clash" in g and armed) or ("clash_named" in g and not (mob and "attack" in g)):
@@ -672,7 +738,7 @@ def _decide(
         return "Sexual violence", "sexual violence told as an act of the event"
     if "abduction" in g:
         return "Abduction/forced disappearance", "abduction named"
-    if mob and ("attack" in g or "riot_violence" in g):
+    if mob and ("attack" in g or "riot_violence" in g) and not armed_side:
         return "Mob violence", "unorganised group violence"
     if "attack" in g and armed and _both_sides_fired(mention, doc):
         return (
@@ -734,6 +800,34 @@ def mob_of_organised_actor(typing: Typing, actor1_kind: str | None) -> Typing:
     return typing_for(
         "Armed clash",
         "codebook: an organised armed actor fighting is a Battle, not mob violence",
+    )
+
+
+# ACLED: violence against an armed, organised actor is a Battle, whoever started it ("killed
+# two QSD members", "shot a Mara Salvatrucha member"); Violence against civilians is against
+# the unarmed. Identity militias named from a community are often its people, not fighters.
+ARMED_VICTIMS = frozenset({"state", "rebel", "militia", "external"})
+
+
+# "an off-duty police officer", "a former soldier": out of service, a civilian victim
+OUT_OF_SERVICE = ("off-duty", "off duty", "former", "retired", "ex-")
+
+
+def attack_on_armed_actor(
+    typing: Typing, actor2_kind: str | None, *, victim: str = "", bare_country: bool = False
+) -> Typing:
+    """An Attack whose first victim named is an armed, organised actor is an Armed clash.
+    ``victim``: the words that tell of it (the lead sentence); ``bare_country``: the victim
+    is named only by a country's name ('attacked a village in Cameroon' names a place, not
+    its army)."""
+    if typing.sub_event_type != "Attack" or actor2_kind not in ARMED_VICTIMS or bare_country:
+        return typing
+    if any(w in victim.lower() for w in OUT_OF_SERVICE):
+        return typing
+    return typing_for(
+        "Armed clash",
+        "codebook: an attack on an armed, organised actor is a Battle, not violence against "
+        "civilians",
     )
 
 
@@ -843,6 +937,56 @@ def _verb_use(tok: Token) -> bool:
     return tok.pos_ == "VERB" and tok.dep_ not in _NOMINAL_DEPS
 
 
+@cache
+def _violent_words() -> frozenset[str]:
+    """The first words of the phrases of the violent cue groups ('strike', 'open', 'blow')."""
+    cues = lexicon()["cues"]
+    return frozenset(
+        str(p).split()[0].split("/")[0] for g in VIOLENT for p in cues[g]["phrases"]
+    )
+
+
+def _violent_verb(tok: Token) -> bool:
+    """A verb that can tell violence itself: 'struck', 'opened (fire)', 'blew (himself up)'."""
+    return bool({tok.lemma_.lower(), tok.lower_} & _violent_words())
+
+
+def _offence_named(tok: Token, heads: frozenset[str]) -> bool:
+    """'on charges of murder', 'charged with murder': a bare noun after a charge names the
+    offence (with an article, 'accused of the bombing', it refers to the event)."""
+    if tok.pos_ != "NOUN" or tok.dep_ != "pobj":
+        return False
+    if any(c.dep_ in ("det", "poss") for c in tok.children):
+        return False
+    prep = tok.head
+    return prep.lower_ in ("of", "with", "for") and (
+        prep.head.lemma_.lower() in heads or prep.head.lower_ in heads
+    )
+
+
+def is_natural_death(sent: Span, hits: Iterable[CueHit]) -> bool:
+    """Every violent cue of the sentence is a death word and a disease is named beside it
+    ('eight people died of the disease', 'the symptoms of the dead'): no violence told."""
+    hits = list(hits)
+    if not any(h.group == "natural_death" for h in hits):
+        return False
+    deaths = _telling().get("death_words", frozenset())
+    violent = [h for h in hits if h.group in VIOLENT and h.group in matcher().triggers]
+    return bool(violent) and all(_hit_forms(h, sent.doc) & deaths for h in violent)
+
+
+def is_heading(sent: Span) -> bool:
+    """A line with no verb ('== The attack ==', '* 2007 airfield bombing', 'Car bombs'): a
+    heading or a list item names a topic, it tells no event. A title-case headline may have
+    its verb tagged as a name ('Court Convicts Friend of ...'): only a line with a heading or
+    list mark, or of a few words, is taken for a heading."""
+    if not is_headline(sent) or any(t.pos_ in ("VERB", "AUX") for t in sent):
+        return False
+    words = [t for t in sent if not t.is_punct and not t.is_space]
+    marked = sent.text.lstrip()[:1] in ("*", "=", "-", "#", "•")
+    return marked or len(words) <= 4
+
+
 def tells_act(hit: CueHit, doc: Doc) -> bool:
     """The cue tells the event itself as something done: 'gunmen killed three', 'a bomb
     exploded', 'the attack on the convoy', 'was killed by'. A weapon only named ('car bombs'),
@@ -853,9 +997,19 @@ def tells_act(hit: CueHit, doc: Doc) -> bool:
     forms = _hit_forms(hit, doc)
     root = hit.span(doc).root
     if forms & telling.get("not_acts", frozenset()):
-        return root.dep_ in ("nsubj", "nsubjpass") and _wielded(root)  # "a suicide bomber struck"
+        # "gunmen opened fire", not "lone-wolf attackers show patterns"; what a suicide bomber
+        # did ("crashed into a patrol") is the attack itself
+        verb = root.head
+        bomber_acted = hit.group == "suicide" and verb.tag_ == "VBD"
+        return (
+            root.dep_ in ("nsubj", "nsubjpass")
+            and _wielded(root)
+            and (_violent_verb(verb) or bomber_acted)
+        )
     if forms & telling.get("instruments", frozenset()) and not _verb_use(root):
         return _wielded(root)
+    if _offence_named(root, telling.get("offence_heads", frozenset())):
+        return False
     heads = telling.get("compound_heads", frozenset())
     if root.dep_ == "compound" and root.head.lemma_.lower() not in heads:
         return False
@@ -867,3 +1021,21 @@ def telling_hits(hits: Iterable[CueHit], doc: Doc, *, event_type: str) -> list[C
     family = FAMILY.get(event_type, frozenset())
     triggers = matcher().triggers
     return [h for h in hits if h.group in triggers and h.group in family and tells_act(h, doc)]
+
+
+def tells_harm(hit: CueHit, doc: Doc) -> bool:
+    """The cue tells harm done to someone in the simple past passive ('several officers were
+    injured'): not the act itself, but word that it took place."""
+    root = hit.span(doc).root
+    if not ({root.lemma_.lower(), root.lower_} & _telling().get("harm_verbs", frozenset())):
+        return False
+    past_passive = any(c.dep_ == "auxpass" and c.tag_ == "VBD" for c in root.children)
+    sufferer = any(c.dep_ == "nsubjpass" for c in root.children)
+    return root.tag_ == "VBN" and past_passive and sufferer and _realis_act(root)
+
+
+def harm_hits(hits: Iterable[CueHit], doc: Doc, *, event_type: str) -> list[CueHit]:
+    """The cues of a sentence that tell harm done in an event of ``event_type``."""
+    family = FAMILY.get(event_type, frozenset())
+    triggers = matcher().triggers
+    return [h for h in hits if h.group in triggers and h.group in family and tells_harm(h, doc)]

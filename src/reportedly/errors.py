@@ -61,6 +61,22 @@ class E(StrEnum):
     )
     E203 = "{path}: cannot write the output ({reason})."
 
+    # PostgreSQL, review and the team server (E210-E229)
+    E210 = (
+        "cannot connect to PostgreSQL at {url} ({reason}). Start the server (see .ci/run) or "
+        "fix --database-url / REPORTEDLY_DATABASE_URL."
+    )
+    E211 = (
+        "{url!r} is not a PostgreSQL URL ({reason}). Give postgresql://USER@HOST:PORT/DATABASE."
+    )
+    E212 = "cannot correct {field!r}: {reason}. Correctable fields: {choices}."
+    E213 = "{verdict!r} is not a review verdict; give one of: {choices}."
+    E214 = "cannot {action} event {event_id!r}: {reason}."
+    E215 = (
+        "--workers {workers} needs a PostgreSQL database (--database-url postgresql://...): "
+        "a DuckDB file has one writer process. Use --workers 1 with --db."
+    )
+
     # ingest at scale: watching feeds, worker processes (E230-E239)
     E230 = (
         "{value!r} is not an interval. Give a number with a unit, e.g. --every 15m "

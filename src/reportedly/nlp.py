@@ -3,6 +3,8 @@
 The statistical NER of ``en_core_web_sm`` misses names that conflict reporting uses all the
 time ("SOHR", "IDF", "AlbuKamal"); an EntityRuler placed before ``ner`` adds them from the
 actor, outlet and place lexicons, so every later stage sees them as entities.
+A line break ends a sentence (a headline, a heading, a list item, a paragraph) unless the
+line plainly runs on into the next, as in hard-wrapped text.
 """
 
 from __future__ import annotations
@@ -35,11 +37,32 @@ def ruler_patterns() -> list[dict[str, Any]]:
     return patterns
 
 
+# The last word of a line that runs on: a comma, a hyphen, a preposition, an article, a
+# conjunction, a possessive ("attack on\nMonday", "the\nvillage"). A dash or a colon does
+# not: "BOSTON —" and "He said:" end a dateline and a lead-in before the next line.
+_RUNS_ON_TAGS = frozenset({",", "HYPH", "IN", "DT", "CC", "TO", "PRP$", "POS"})
+
+
+@Language.component("line_break_boundaries")
+def line_break_boundaries(doc: Doc) -> Doc:
+    """Start a sentence after a line break, where the line does not run on (see above)."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if tok.is_space or "\n" not in (prev.text if prev.is_space else prev.whitespace_):
+            continue
+        last = doc[prev.i - 1] if prev.is_space and prev.i > 0 else prev
+        if last.tag_ in _RUNS_ON_TAGS or tok.is_lower:
+            continue  # a hard-wrapped line: the sentence goes on
+        tok.is_sent_start = True
+    return doc
+
+
 @cache
 def load_nlp() -> Language:
     """Load the English model once per process and add our entity ruler before ``ner``."""
     log.info("loading spaCy model %s", MODEL)
     nlp = spacy.load(MODEL)
+    nlp.add_pipe("line_break_boundaries", before="parser")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
     ruler.add_patterns(ruler_patterns())  # type: ignore[attr-defined]
     return nlp

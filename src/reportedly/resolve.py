@@ -293,7 +293,11 @@ def resolve_event(
             for v in _ranked(claims, "actor1")
             if v != a1_name and not v.startswith(GENERIC_PREFIXES)
         ] + a2_names
-    a1, a2, assoc1 = _by_type(typing, a1_name, a2_names, by_name, country, resolver, unknown)
+    # the crowd that is the subject of the event ("Sudanese nationals ... protested")
+    crowd_head = next((a for f, a in actors if f == "actor1"
+                       and a.kind in ("protesters", "civilians")), None)
+    a1, a2, assoc1 = _by_type(typing, a1_name, a2_names, by_name, country, resolver, unknown,
+                              crowd_head=crowd_head)
     if (
         a2 is None
         and typing.sub_event_type in CIVILIAN_OBJECT_SUBTYPES
@@ -354,14 +358,37 @@ def _by_type(
     country: str | None,
     resolver: ActorResolver,
     unknown: Actor,
+    *,
+    crowd_head: Actor | None = None,
 ) -> tuple[Actor | None, Actor | None, str | None]:
-    """Codebook actor rules per event type; actor order only matters for VAC (target = actor2)."""
+    """Codebook actor rules per event type; actor order only matters for VAC (target = actor2).
+    ``crowd_head``: the crowd that is the subject of the event, if any."""
     a1 = by_name.get(a1_name) if a1_name else None
     others = [by_name[n] for n in a2_names if n in by_name and n != a1_name]
     a2 = others[0] if others else None
     et, sub = typing.event_type, typing.sub_event_type
     if et == "Protests":
         crowd = resolver.resolve("protesters", country=country)
+        # ACLED: protesters are coded by their nationality where the report gives it
+        # ("Sudanese nationals living in Korea protested": Protesters (Sudan)); a crowd with
+        # locals in it, or of several nationalities, stays of the place
+        nationality = {
+            a.country
+            for a in by_name.values()
+            if a.kind in ("protesters", "civilians") and not _partisan(a)
+        }
+        named = {a.country for a in by_name.values()
+                 if a.kind in ("protesters", "civilians") and _named_nationality(a, resolver)}
+        head = crowd_head or a1
+        if head is not None and head.kind in ("protesters", "civilians") and not _partisan(head) \
+                and head.country and country and head.country != country \
+                and named == {head.country}:
+            # the crowd that acts is named by a nationality ("Sudanese nationals, including
+            # students, protested"): people listed with it of no nationality named are of it
+            nationality = {head.country}
+        if len(nationality) == 1 and country and None not in nationality \
+                and nationality != {country}:
+            crowd = resolver.resolve("protesters", country=nationality.pop()) or crowd
         state = next((a for a in (a1, *others) if a and a.kind == "state"), None)
         assoc = a1.name if a1 and a1.kind not in ("protesters", "state", "civilians") else None
         return crowd, state if sub != "Peaceful protest" else None, assoc
@@ -379,6 +406,8 @@ def _by_type(
         )
         if sub == "Mob violence":
             target = next((a for a in candidates if a.kind == "civilians"), None) or target
+        if sub == "Mob violence" and typing.crowds_on_both_sides:
+            target = crowd  # "clashed with each other", "between two families": rioters both
         if sub == "Mob violence" and target is None:
             target = resolver.resolve("civilians", country=country)
         return crowd, target, None
@@ -395,6 +424,25 @@ def _by_type(
     if a2 is not None and a1 is not None and a2.name == a1.name:
         a2 = None
     return a1, a2, None
+
+
+def _named_nationality(actor: Actor, resolver: ActorResolver) -> bool:
+    """The actor's phrase names its country ('Polish', 'Ukrainians', or 'locals' that of the
+    place); 'students' does not."""
+    words = actor.alias_matched.split()
+    return any(
+        w in resolver.k.owner or w.lower() in resolver.k.crowd_owner
+        or w.lower().startswith(LOCAL_WORDS) for w in words
+    )
+
+
+# Words that make a crowd of the place itself ("locals", "residents of Irese")
+LOCAL_WORDS = ("local", "resident", "villager", "inhabitant", "native")
+
+
+def _partisan(actor: Actor) -> bool:
+    """'pro-Russian protesters': a side taken, not a nationality."""
+    return any(w in actor.alias_matched.lower() for w in ("pro-", "anti-"))
 
 
 def _when(

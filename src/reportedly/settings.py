@@ -22,6 +22,9 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("db", "reportedly.duckdb", "REPORTEDLY_DB", "DuckDB file the events are stored in."),
+    Setting("database_url", "", "REPORTEDLY_DATABASE_URL",
+            "PostgreSQL database of the store, `postgresql://USER@HOST:PORT/DATABASE` (empty: the "
+            "DuckDB file `db`); `reportedly serve` with several workers needs one."),
     Setting("cache_dir", str(Path.home() / ".cache" / "reportedly"), "REPORTEDLY_CACHE",
             "Where the gazetteer index is built (once) and kept."),
     Setting("max_doc_mb", 20, "REPORTEDLY_MAX_DOC_MB",
@@ -42,6 +45,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest request body `reportedly serve` accepts, in KB (larger: 413).", int),
     Setting("api_cors_origins", "", "REPORTEDLY_API_CORS_ORIGINS",
             "Origins allowed to call the API from a browser, comma-separated (empty: CORS off)."),
+    Setting("tile_url", "", "REPORTEDLY_TILE_URL",
+            "Map tiles for the web page of `reportedly serve`, a Leaflet URL template "
+            "(`https://tiles.example/{z}/{x}/{y}.png`); empty: country boundaries only, offline."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

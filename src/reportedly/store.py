@@ -1,38 +1,47 @@
-"""The store: an embedded DuckDB file of fused events, schema versioned, one transaction per
-document.
+"""The store: fused events in an embedded DuckDB file or on a PostgreSQL server, schema
+versioned, one transaction per document.
 
 Each document's ingest is one transaction: the document row, every event its mentions joined
 or created (re-resolved by ``reportedly.fuse.Fuser``), their claims and the ingest log entry.
 A process killed in the middle leaves the file as it was before that document; running the
 same ingest again skips what is stored and finishes the job.
 
-Tables (schema v2):
+Tables (schema v4):
 
 - ``documents``: every version of every report; a corrected article (same URL, new text)
   supersedes the older version, which stays as history (``superseded_by``) and stops counting.
-- ``events``: one row per fused event, the columns filters need plus the event's JSON ``body``.
+- ``events``: one row per fused event, the columns filters need plus the event's JSON ``body``
+  (v4 adds the resolved actors, the notes and ``search_text``: the place, the notes and every
+  claim's sentence and value in lower case, so that no filter has to parse JSON).
 - ``claims``: one row per claim of each event (who says what, how firmly, where).
 - ``event_documents``: which documents tell of which event.
 - ``mentions``: each document's own events as extracted, so an event can be rebuilt from the
   documents that still count when one of them is superseded.
 - ``ingest_log``: one line per document and run: extracted, failed or skipped, and why.
+- ``claim_reviews``, ``corrections``, ``audit`` (v3): reviewers' verdicts on claims, their
+  corrected field values, and one audit record per change (``reportedly.review``). Verdicts and
+  corrections are applied again whenever an event is rebuilt or joined by a new report.
+
+``Store(target)`` opens a DuckDB file, or a PostgreSQL database when ``target`` is a
+``postgresql://`` URL (``reportedly.storage``); the SQL is written once for both.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-import duckdb
-
+from reportedly import review
 from reportedly.errors import E, ReportedlyError
 from reportedly.records import Claim, Document, Event, Extraction, document_id
+from reportedly.storage import Connection, connect, is_url, redact
+from reportedly.storage.connection import database_errors
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 4
 
 # The first schema (0.1.0): documents, and events stored per document without fusion.
 V1_DDL = (
@@ -66,6 +75,63 @@ V2_DDL = (
         logged_at TIMESTAMP, doc_id VARCHAR, path VARCHAR, status VARCHAR, reason VARCHAR,
         events INTEGER)""",
 )
+
+
+# Review (v3): verdicts are keyed by the claim's own identity (``review.claim_id``), so they
+# follow a claim through rebuilds, merges and splits; corrections belong to an event.
+V3_DDL = (
+    """CREATE TABLE claim_reviews (
+        claim_id VARCHAR PRIMARY KEY, verdict VARCHAR, reviewer VARCHAR, created_at TIMESTAMP,
+        note VARCHAR)""",
+    """CREATE TABLE corrections (
+        event_id VARCHAR, field VARCHAR, value JSON, reviewer VARCHAR, created_at TIMESTAMP,
+        note VARCHAR, PRIMARY KEY (event_id, field))""",
+    """CREATE TABLE audit (
+        id INTEGER PRIMARY KEY, created_at TIMESTAMP, reviewer VARCHAR, action VARCHAR,
+        event_id VARCHAR, other_event_id VARCHAR, before JSON, after JSON, note VARCHAR)""",
+)
+
+
+# Filters (v4): columns copied out of the body, so the API's actor and text filters read a
+# column instead of parsing every event's JSON.
+V4_COLUMNS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "notes", "search_text")
+# Between the parts of ``search_text``: a text search never matches across two of them (a
+# query holding this character searches the claims table itself).
+CLAIM_SEPARATOR = "\x1f"
+# The claims' words of each event (``{where}``: which claims): every distinct sentence and
+# value, lowered by the database (the same lower() the query uses); an event's claims often
+# share one sentence, kept once.
+CLAIM_TEXT_SQL = (
+    "SELECT event_id, string_agg(DISTINCT words, chr(31)) AS words FROM ("
+    "SELECT event_id, lower(coalesce(sentence, '')) AS words FROM claims {where} UNION ALL "
+    "SELECT event_id, lower(coalesce(value, '')) FROM claims {where}) AS w GROUP BY event_id"
+)
+# search_text from the place, the notes and the claims' words (``{words}``).
+SEARCH_TEXT_SQL = ("concat_ws(chr(31), lower(coalesce(location, '')), "
+                   "lower(coalesce(notes, '')), {words})")
+# PostgreSQL plans with indexes (and keeps the bodies out of the rows); DuckDB scans its
+# columns (zone maps prune by date) and its ART indexes would only slow the writes down, so
+# it gets none.
+PG_INDEXES = (
+    # JSON bodies out of line (TOAST): a scan of the filter columns then reads a narrow table.
+    "ALTER TABLE events SET (toast_tuple_target = 128)",
+    "CREATE INDEX IF NOT EXISTS events_date ON events (event_date, event_id)",
+    "CREATE INDEX IF NOT EXISTS events_country ON events (lower(country))",
+    "CREATE INDEX IF NOT EXISTS events_country_code ON events (lower(country_code))",
+    "CREATE INDEX IF NOT EXISTS events_admin1 ON events (lower(admin1))",
+    "CREATE INDEX IF NOT EXISTS events_type ON events (lower(event_type))",
+    "CREATE INDEX IF NOT EXISTS events_sub_type ON events (lower(sub_event_type))",
+    "CREATE INDEX IF NOT EXISTS events_grade ON events (grade)",
+    "CREATE INDEX IF NOT EXISTS events_lon_lat ON events (lon, lat)",
+    "CREATE INDEX IF NOT EXISTS claims_event ON claims (event_id)",
+    "CREATE INDEX IF NOT EXISTS event_documents_event ON event_documents (event_id)",
+    "CREATE INDEX IF NOT EXISTS event_documents_doc ON event_documents (doc_id)",
+    "CREATE INDEX IF NOT EXISTS mentions_event ON mentions (event_id)",
+    "CREATE INDEX IF NOT EXISTS mentions_doc ON mentions (doc_id)",
+)
+EVENT_COLUMNS = ("event_id, role, event_date, event_type, sub_event_type, country, "
+                 "country_code, admin1, location, lat, lon, fatalities, grade, "
+                 "number_of_sources, body")
 
 
 class FuserLike(Protocol):
@@ -119,32 +185,35 @@ def _naive(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC).replace(tzinfo=None)
 
 
-class Store:
-    """A DuckDB event store. Use as a context manager.
+class Store(review.Reviews):
+    """An event store in a DuckDB file or a PostgreSQL database. Use as a context manager.
 
+    ``target`` is a file path or a ``postgresql://`` URL.
     ``fuser`` decides which stored event a new mention belongs to and merges them (default:
     ``reportedly.fuse.Fuser(policy)``, loaded on first use); ``window_days`` bounds the
     candidates by date (default: the ``fusion_window_days`` setting).
     """
 
-    def __init__(self, path: str | Path, *, fuser: FuserLike | None = None, policy: Any = None,
-                 window_days: int | None = None) -> None:
+    def __init__(self, target: str | Path, *, fuser: FuserLike | None = None,
+                 policy: Any = None, window_days: int | None = None) -> None:
         from reportedly.settings import setting
 
-        self.path = str(path)
+        self.path = str(target)
         self._fuser = fuser
         self.policy = policy
         self.window_days = window_days if window_days is not None else setting(
             "fusion_window_days")
-        try:
-            self.con = duckdb.connect(self.path)
-        except duckdb.Error as exc:
-            raise ReportedlyError(E.E013, path=self.path, reason=_first_line(exc)) from None
+        self._vanished: list[Event] = []
+        self.con: Connection = connect(self.path)
+        self.dialect = self.con.dialect
         try:
             self._migrate()
-        except duckdb.Error as exc:
+        except database_errors() as exc:
             # Release the file: a caller that gets E013 must not be left holding a lock on it.
             self.con.close()
+            if is_url(self.path):
+                raise ReportedlyError(E.E210, url=redact(self.path),
+                                      reason=_first_line(exc)) from None
             raise ReportedlyError(E.E013, path=self.path, reason=_first_line(exc)) from None
 
     def __enter__(self) -> Store:
@@ -155,6 +224,11 @@ class Store:
 
     def close(self) -> None:
         self.con.close()
+
+    def reader(self) -> Any:
+        """A context manager lending a connection for reads apart from the writer's (a DuckDB
+        cursor, or a pooled PostgreSQL connection)."""
+        return self.con.reader()
 
     @property
     def fuser(self) -> FuserLike:
@@ -170,14 +244,19 @@ class Store:
         return (row[0] if row else None) or 0
 
     def _migrate(self) -> None:
-        self.con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)")
-        current = self.schema_version()
-        if current >= SCHEMA_VERSION:
-            return
+        # Under the writer lock: API workers starting together on one PostgreSQL database
+        # must not both create the tables.
         with self._transaction():
+            self.con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER)")
+            current = self.schema_version()
+            if current >= SCHEMA_VERSION:
+                return
             if current == 0:
-                for statement in V2_DDL:
-                    self.con.execute(statement)
+                for statement in (*V2_DDL, *V3_DDL):
+                    self.con.execute(self.dialect.ddl(statement))
+                if self.dialect.postgres:
+                    self.con.execute("ALTER TABLE ingest_log ADD COLUMN seq BIGSERIAL")
+                self._migrate_3_to_4()
             else:
                 for version in range(current + 1, SCHEMA_VERSION + 1):
                     MIGRATIONS[version](self)
@@ -203,16 +282,52 @@ class Store:
             n = counters[doc_id] = counters.get(doc_id, -1) + 1
             self.con.execute("INSERT INTO mentions VALUES (?, ?, ?, ?, ?)",
                              [seq, doc_id, n, event.event_id, body])
-            self._write_event(_with_provenance(event, [doc_id]))
+            self._write_event(_with_provenance(event, [doc_id]), reviewed=False)
+
+    def _migrate_2_to_3(self) -> None:
+        """v3 adds review: its tables, and each stored body gets its claims' ids, no verdicts
+        and no corrections (the values stay as fused)."""
+        for statement in V3_DDL:
+            self.con.execute(self.dialect.ddl(statement))
+        for event_id, body in self.con.execute("SELECT event_id, body FROM events").fetchall():
+            decorated = review.decorate(json.loads(body), reviews={}, corrections={})
+            self.con.execute("UPDATE events SET body = ? WHERE event_id = ?",
+                             [json.dumps(decorated, ensure_ascii=False), event_id])
+
+    def _migrate_3_to_4(self) -> None:
+        """v4 copies the actors, the notes and the claims' words into columns (and indexes a
+        PostgreSQL store's filter columns)."""
+        for column in V4_COLUMNS:
+            self.con.execute(f"ALTER TABLE events ADD COLUMN {column} VARCHAR")
+        if self.dialect.postgres:
+            for statement in PG_INDEXES:
+                self.con.execute(statement)
+        self.reindex()
+
+    def reindex(self) -> None:
+        """Fill the filter columns of every event from its body and claims again (the
+        migration does; so may a tool that writes the tables directly, such as
+        ``benchmarks/bench_api.py``)."""
+        body = self.dialect.json_text
+        self.con.execute("UPDATE events SET " + ", ".join(
+            f"{c} = {body('body', c)}" for c in V4_COLUMNS if c != "search_text"))
+        self.con.execute(
+            f"UPDATE events SET search_text = {SEARCH_TEXT_SQL.format(words='c.words')} FROM "
+            f"({CLAIM_TEXT_SQL.format(where='')}) AS c WHERE c.event_id = events.event_id")
+        no_claims = SEARCH_TEXT_SQL.format(words="''")
+        self.con.execute(f"UPDATE events SET search_text = {no_claims} WHERE search_text IS NULL")
+        if self.dialect.postgres:
+            self.con.execute("ANALYZE events")
 
     # --- writing --------------------------------------------------------------------------
 
     class _Tx:
-        def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        def __init__(self, con: Connection) -> None:
             self.con = con
 
         def __enter__(self) -> None:
             self.con.execute("BEGIN TRANSACTION")
+            self.con.lock_writes()
 
         def __exit__(self, kind: object, *rest: object) -> None:
             self.con.execute("ROLLBACK" if kind is not None else "COMMIT")
@@ -238,6 +353,7 @@ class Store:
         if self.is_stored(document):
             self.log(document.id, path or document.path, "skipped", "already stored")
             return IngestResult(document.id, "skipped", reason="already stored")
+        self._vanished = []
         with self._transaction():
             touched = self._retire_same_id(document.id)
             newer = self._newer_version(document)
@@ -263,8 +379,9 @@ class Store:
 
     def _log(self, doc_id: str | None, path: str | None, status: str, reason: str,
              events: int) -> None:
-        self.con.execute("INSERT INTO ingest_log VALUES (?, ?, ?, ?, ?, ?)",
-                         [_now(), doc_id, path, status, reason, events])
+        self.con.execute(
+            "INSERT INTO ingest_log (logged_at, doc_id, path, status, reason, events) "
+            "VALUES (?, ?, ?, ?, ?, ?)", [_now(), doc_id, path, status, reason, events])
 
     def _insert_document(self, d: Document, *, superseded_by: str | None) -> None:
         self.con.execute(
@@ -311,26 +428,51 @@ class Store:
         return {r[0] for r in rows}
 
     def _rebuild(self, event_ids: set[str]) -> None:
-        """Re-fuse each event from the mentions of documents that still count."""
+        """Re-fuse each event from the mentions of documents that still count; an event left
+        with none goes, and if reviewers corrected it, a report of it in the same ingest (the
+        corrected article that superseded its only report) brings it back under its id."""
         for event_id in sorted(event_ids):
             rows = self.con.execute(
                 "SELECT m.doc_id, m.body FROM mentions m JOIN documents d ON d.id = m.doc_id "
                 "WHERE m.event_id = ? AND d.superseded_by IS NULL ORDER BY m.seq",
                 [event_id]).fetchall()
-            self._delete_event(event_id)
             if not rows:
-                continue
-            first, *rest = (Event.from_dict(json.loads(body)) for _, body in rows)
-            first = replace(first, event_id=event_id)
-            event = _with_provenance(self.fuser.merge(first, first), [rows[0][0]])
-            for (doc_id, _), mention in zip(rows[1:], rest, strict=True):
-                event = _with_provenance(self.fuser.merge(event, mention), [doc_id])
-            self._write_event(event)
+                gone = self.event(event_id)
+                if gone is not None and self._corrections(event_id):
+                    self._vanished.append(gone)
+            self._delete_event(event_id)
+            if rows:
+                self._write_event(self._assemble(event_id, rows))
+
+    def _assemble(self, event_id: str, rows: list[tuple[str, str]]) -> Event:
+        """One event fused from its mentions in order; rejected claims do not count in the
+        fusion but stay listed (with their verdict) after it."""
+        rejected = self._rejected()
+        mentions = [Event.from_dict(json.loads(body)) for _, body in rows]
+        counted = [review.without(m, rejected) for m in mentions]
+        first = replace(counted[0], event_id=event_id)
+        event = _with_provenance(self.fuser.merge(first, first), [rows[0][0]])
+        for (doc_id, _), mention in zip(rows[1:], counted[1:], strict=True):
+            event = _with_provenance(self.fuser.merge(event, mention), [doc_id])
+        hidden = [c for m in mentions for c in m.claims if review.claim_id(c) in rejected]
+        # a report whose every claim is rejected still tells of the event (the fuser lists
+        # documents from the counted claims)
+        return _with_provenance(review.with_claims(event, hidden), [d for d, _ in rows])
 
     def _fuse(self, doc_id: str, n: int, mention: Event) -> bool:
-        """Join a mention to the stored event it tells of, or start a new one; True if joined."""
+        """Join a mention to the stored event it tells of, or start a new one; True if joined.
+
+        An event reviewers touched (a correction, a rejected claim) is fused again from all
+        its mentions, so the review is applied to the new whole rather than to a stored body
+        that already shows corrected values."""
         candidates = self.candidates(mention)
         match = self.fuser.match(mention, candidates) if candidates else None
+        revived = None if match is not None else self._revived(mention)
+        target = match or revived
+        if target is not None and self._reviewed(target, mention):
+            self._insert_mention(doc_id, n, target.event_id, mention)
+            self._rebuild({target.event_id})
+            return match is not None
         if match is not None:
             event = self.fuser.merge(match, mention)
         else:
@@ -339,11 +481,28 @@ class Store:
         event = _with_provenance(event, [doc_id])
         self._delete_event(event.event_id)
         self._write_event(event)
+        self._insert_mention(doc_id, n, event.event_id, mention)
+        return match is not None
+
+    def _insert_mention(self, doc_id: str, n: int, event_id: str, mention: Event) -> None:
         seq_row = self.con.execute("SELECT coalesce(max(seq), 0) + 1 FROM mentions").fetchone()
         self.con.execute("INSERT INTO mentions VALUES (?, ?, ?, ?, ?)",
-                         [seq_row[0] if seq_row else 1, doc_id, n, event.event_id,
+                         [seq_row[0] if seq_row else 1, doc_id, n, event_id,
                           json.dumps(mention.to_dict(), ensure_ascii=False)])
-        return match is not None
+
+    def _revived(self, mention: Event) -> Event | None:
+        """A corrected event this ingest removed that the mention reports, if its id is free."""
+        found = self.fuser.match(mention, self._vanished) if self._vanished else None
+        if found is None or self.event(found.event_id) is not None:
+            return None
+        return found
+
+    def _reviewed(self, event: Event, mention: Event) -> bool:
+        """Whether a review bears on fusing ``mention`` into ``event``."""
+        if self._corrections(event.event_id):
+            return True
+        rejected = self._rejected()
+        return any(review.claim_id(c) in rejected for c in (*event.claims, *mention.claims))
 
     def _fresh_id(self, event_id: str) -> str:
         """A new event keeps its pipeline id unless a surviving event holds it already."""
@@ -363,10 +522,11 @@ class Store:
         params: list[object] = []
         if mention.event_date is not None:
             w = self.window_days
+            days = self.dialect.days_apart("event_date", "?")
+            precision = self.dialect.json_int("body", "time_precision")
             sql += (
-                " AND (event_date IS NULL OR abs(date_diff('day', event_date, ?)) <= CASE"
-                " greatest(coalesce(TRY_CAST(json_extract_string(body, '$.time_precision')"
-                " AS INTEGER), 1), ?) WHEN 2 THEN ? WHEN 3 THEN ? ELSE ? END)"
+                f" AND (event_date IS NULL OR {days} <= CASE"
+                f" greatest(coalesce({precision}, 1), ?) WHEN 2 THEN ? WHEN 3 THEN ? ELSE ? END)"
             )
             params += [mention.event_date, mention.time_precision or 1, max(w, 7), max(w, 15), w]
         country = mention.location.country if mention.location else None
@@ -380,19 +540,31 @@ class Store:
         for table in ("events", "claims", "event_documents"):
             self.con.execute(f"DELETE FROM {table} WHERE event_id = ?", [event_id])
 
-    def _write_event(self, event: Event) -> None:
+    def _write_event(self, event: Event, *, reviewed: bool = True) -> None:
+        """Write an event's row, claims and links; ``reviewed``: with its corrections applied
+        and its claims' ids and verdicts in the body (False only before schema v3 exists)."""
+        body = event.to_dict()
+        if reviewed:
+            corrections = self._corrections(event.event_id)
+            event = review.apply_corrections(event, corrections)
+            reviews = self._claim_reviews([review.claim_id(c) for c in event.claims])
+            body = review.decorate(event.to_dict(), reviews=reviews, corrections=corrections)
         loc = event.location
         n_sources = event.extras.get("number_of_sources")
-        self.con.execute(
-            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [event.event_id, event.role, event.event_date, event.event_type,
-             event.sub_event_type, loc.country if loc else None,
-             loc.country_code if loc else None, loc.admin1 if loc else None,
-             loc.name if loc else None, loc.lat if loc else None, loc.lon if loc else None,
-             event.fatalities.acled, event.grade,
-             n_sources if isinstance(n_sources, int) else len(event.sources),
-             json.dumps(event.to_dict(), ensure_ascii=False)],
-        )
+        columns, values = EVENT_COLUMNS, [
+            event.event_id, event.role, event.event_date, event.event_type,
+            event.sub_event_type, loc.country if loc else None,
+            loc.country_code if loc else None, loc.admin1 if loc else None,
+            loc.name if loc else None, loc.lat if loc else None, loc.lon if loc else None,
+            event.fatalities.acled, event.grade,
+            n_sources if isinstance(n_sources, int) else len(event.sources),
+            json.dumps(body, ensure_ascii=False)]
+        if reviewed:  # the schema is current (v4): the filter columns too
+            columns += ", actor1, actor2, assoc_actor_1, assoc_actor_2, notes"
+            values += [event.actor1, event.actor2, event.assoc_actor_1, event.assoc_actor_2,
+                       event.notes]
+        marks = ", ".join("?" * len(values))
+        self.con.execute(f"INSERT INTO events ({columns}) VALUES ({marks})", values)
         for c in event.claims:
             self.con.execute(
                 "INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -402,6 +574,12 @@ class Store:
             )
         for doc_id in _documents_of(event):
             self.con.execute("INSERT INTO event_documents VALUES (?, ?)", [event.event_id, doc_id])
+        if reviewed:
+            words = f"(SELECT words FROM ({CLAIM_TEXT_SQL.format(where='WHERE event_id = ?')})"\
+                    " AS c)"
+            self.con.execute(f"UPDATE events SET search_text = "
+                             f"{SEARCH_TEXT_SQL.format(words=words)} WHERE event_id = ?",
+                             [event.event_id] * 3)
 
     # --- reading --------------------------------------------------------------------------
 
@@ -432,6 +610,26 @@ class Store:
         for (body,) in self.con.execute(sql, params).fetchall():
             yield Event.from_dict(json.loads(body))
 
+    def resolved_again(self, events: Iterable[Event], *, policy: Any) -> list[Event]:
+        """Stored events with their values resolved again under ``policy`` (merging an event
+        with itself re-resolves it), as the store itself fuses: rejected claims do not count
+        but stay listed, and reviewers' corrections are applied after, so they still win."""
+        fuser = load_fuser(policy)
+        rejected = self._rejected()
+        out = []
+        for event in events:
+            counted = review.without(event, rejected)
+            again = fuser.merge(counted, counted)
+            hidden = [c for c in event.claims if review.claim_id(c) in rejected]
+            again = review.with_claims(again, hidden)
+            out.append(review.apply_corrections(again, self._corrections(event.event_id)))
+        return out
+
+    def event(self, event_id: str) -> Event | None:
+        """One stored event (as shown: corrections applied), or None."""
+        row = self.con.execute("SELECT body FROM events WHERE event_id = ?", [event_id]).fetchone()
+        return Event.from_dict(json.loads(row[0])) if row else None
+
     def claims(self, event_id: str) -> list[Claim]:
         """The claims of one stored event, as stored in its body."""
         row = self.con.execute("SELECT body FROM events WHERE event_id = ?", [event_id]).fetchone()
@@ -450,7 +648,8 @@ class Store:
     def ingest_log(self) -> list[dict[str, Any]]:
         cols = ("logged_at", "doc_id", "path", "status", "reason", "events")
         rows = self.con.execute(
-            f"SELECT {', '.join(cols)} FROM ingest_log ORDER BY rowid").fetchall()
+            f"SELECT {', '.join(cols)} FROM ingest_log ORDER BY {self.dialect.insertion_order}"
+        ).fetchall()
         return [dict(zip(cols, r, strict=True)) for r in rows]
 
     def count(self) -> tuple[int, int]:
@@ -474,7 +673,9 @@ class Store:
         }
 
 
-MIGRATIONS: dict[int, Callable[[Store], None]] = {2: Store._migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[Store], None]] = {2: Store._migrate_1_to_2,
+                                                   3: Store._migrate_2_to_3,
+                                                   4: Store._migrate_3_to_4}
 
 
 def _documents_of(event: Event) -> list[str]:

@@ -40,7 +40,8 @@ def parse_interval(value: str) -> float:
 
 @dataclass
 class Watcher:
-    """Polls ``feeds`` into the store ``db``; ``poll()`` once, ``run()`` on a schedule."""
+    """Polls ``feeds`` into the store ``db`` (a DuckDB file or a ``postgresql://`` URL);
+    ``poll()`` once, ``run()`` on a schedule."""
 
     feeds: Sequence[str]
     db: str
@@ -92,9 +93,10 @@ def _logged_ids(db: str) -> set[str]:
     a restarted watcher does not log the same feed items again."""
     from pathlib import Path
 
+    from reportedly.storage import is_url
     from reportedly.store import Store
 
-    if not Path(db).exists():
+    if not is_url(db) and not Path(db).exists():
         return set()
     with Store(db) as store:
         return {row["doc_id"] for row in store.ingest_log() if row.get("doc_id")

@@ -165,8 +165,9 @@ def predicted_values(event: dict[str, Any] | None) -> dict[str, Any]:
     """The scored fields of a predicted event in the gold row's typed form."""
     if event is None:
         return {}
-    loc = event.get("location") or {}
-    fat = event.get("fatalities") or {}
+    # A malformed prediction (a string where an object belongs) scores as missing values.
+    loc = event.get("location") if isinstance(event.get("location"), dict) else {}
+    fat = event.get("fatalities") if isinstance(event.get("fatalities"), dict) else {}
     return {
         "event_type": _text(event.get("event_type")),
         "sub_event_type": _text(event.get("sub_event_type")),

@@ -1,7 +1,13 @@
 """Score event detection on WikiEvents articles at the sentence level.
 
 A gold sentence holds an attack or a death trigger (``Conflict.Attack*``, ``Life.Die*``); a
-predicted sentence holds the evidence of an emitted event's ``event`` claim. The document text
+predicted sentence holds the evidence of an ``event`` claim of an emitted event that is an
+attack on people. Our types map to ``Conflict.Attack`` / ``Life.Die`` this way: the ACLED
+political-violence types Battles, Explosions/Remote violence and Violence against civilians
+count whole; of Riots only Mob violence (a crowd attacking people; a Violent demonstration is
+WikiEvents' ``Conflict.Demonstrate.DemonstrateWithViolence``); of Protests only Excessive
+force against protesters (lethal force used on a crowd); Strategic developments never (arrests,
+agreements, property destruction, movements of forces attack no one). The document text
 is rebuilt from the corpus's own sentences, one per line, so every character offset the
 pipeline reports falls in exactly one gold sentence or in a line break between two.
 """
@@ -29,6 +35,11 @@ from .common import (
 )
 
 GOLD_TYPE_PREFIXES = ("Conflict.Attack", "Life.Die")
+# Which of our events are attacks or killings (see the module docstring for why)
+ATTACK_EVENT_TYPES = frozenset(
+    {"Battles", "Explosions/Remote violence", "Violence against civilians"}
+)
+ATTACK_SUB_EVENT_TYPES = frozenset({"Mob violence", "Excessive force against protesters"})
 SENTENCE_SEPARATOR = "\n"
 
 
@@ -126,10 +137,20 @@ def _load_line(path: Path, line: str, line_no: int) -> dict[str, Any]:
     return record
 
 
+def is_attack(event: dict[str, Any]) -> bool:
+    """An emitted event that WikiEvents would call an attack or a killing."""
+    return (
+        event.get("event_type") in ATTACK_EVENT_TYPES
+        or event.get("sub_event_type") in ATTACK_SUB_EVENT_TYPES
+    )
+
+
 def predicted_sentences(doc: WikiDoc, extraction: Any) -> set[int]:
-    """The sentences holding the evidence of any emitted event's ``event`` claims."""
+    """The sentences holding the evidence of the ``event`` claims of emitted attacks."""
     found: set[int] = set()
     for event in extraction_events(extraction):
+        if not is_attack(event):
+            continue
         for claim in event.get("claims") or ():
             evidence = claim.get("evidence") or {}
             start, end = to_int(evidence.get("start")), to_int(evidence.get("end"))

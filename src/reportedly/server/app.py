@@ -1,7 +1,8 @@
 """The team server's JSON API: events, documents, sources, exports, and ingesting reports.
 
-``create_app(db=...)`` builds a FastAPI app over one DuckDB store; ``reportedly serve`` runs it
-with uvicorn. OpenAPI is at ``/openapi.json``. Reads are open unless
+``create_app(db=...)`` builds a FastAPI app over one store (a DuckDB file, or a PostgreSQL
+database for ``db="postgresql://..."``; several workers may share one PostgreSQL database);
+``reportedly serve`` runs it with uvicorn. OpenAPI is at ``/openapi.json``. Reads are open unless
 ``REPORTEDLY_API_KEYED_READS=1``; writes need an ``X-API-Key`` with write rights.
 """
 
@@ -17,22 +18,28 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import duckdb
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import Response
 from fastapi.security import APIKeyHeader
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from reportedly import __version__, export
 from reportedly.records import Document, Event
-from reportedly.server import errors, queries
+from reportedly.server import errors, queries, web
 from reportedly.server.auth import KeyRing, Reviewer
 from reportedly.settings import setting
+from reportedly.storage import Connection
 from reportedly.store import Store
 
 MAX_LIMIT = 500
+# URLs one POST /api/documents may ask for: each is fetched (with its timeout) and extracted
+# while the client waits.
+MAX_URLS = 20
+URL_MAX = 2000
+# URLs fetched at once: a slow site must not hold up the others (each has the fetch timeout).
+FETCHERS = 8
 # Beyond any real store, and well inside DuckDB's BIGINT: a huge offset is a 422, not an error.
 MAX_OFFSET = 1_000_000_000
 TEXT_MAX = 200
@@ -82,7 +89,44 @@ class NewDocument(BaseModel):
     text: str = Field(min_length=1)
     published: date | None = None
     outlet: str | None = Field(default=None, max_length=TEXT_MAX)
-    url: str | None = Field(default=None, max_length=2000)
+    url: str | None = Field(default=None, max_length=URL_MAX)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _not_both(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "urls" in data:
+            raise ValueError("give either text or urls, not both")
+        return data
+
+
+WebUrl = Annotated[str, Field(min_length=10, max_length=URL_MAX,
+                              pattern=r"^https?://[^\s]+$")]
+
+
+class NewUrls(BaseModel):
+    """Reports to fetch and ingest: http(s) URLs of feeds (each entry a report), pages (their
+    article) or texts; ``published`` and ``outlet`` for those that do not give their own."""
+
+    # forbid: a body with text and urls must not pass as a list of URLs with a stray field
+    model_config = ConfigDict(extra="forbid")
+
+    urls: list[WebUrl] = Field(min_length=1, max_length=MAX_URLS)
+    published: date | None = None
+    outlet: str | None = Field(default=None, max_length=TEXT_MAX)
+
+    @field_validator("urls")
+    @classmethod
+    def _well_formed(cls, urls: list[str]) -> list[str]:
+        from urllib.parse import urlsplit
+
+        for url in urls:
+            try:
+                host = urlsplit(url).hostname
+            except ValueError as exc:  # a broken IPv6 host, a bad port
+                raise ValueError(f"{url[:100]!r} is not a URL ({exc})") from None
+            if not host:
+                raise ValueError(f"{url[:100]!r} names no host")
+        return urls
 
 
 class Ingested(BaseModel):
@@ -92,12 +136,28 @@ class Ingested(BaseModel):
     events: list[dict[str, Any]]
 
 
+class UrlIngested(BaseModel):
+    """What became of one document read from a posted URL (``document_id`` None: the URL or
+    the entry could not be read, ``status`` failed, ``reason`` why)."""
+
+    document_id: str | None
+    url: str
+    status: str
+    reason: str
+    events: list[dict[str, Any]]
+
+
+class UrlsIngested(BaseModel):
+    documents: list[UrlIngested]
+
+
 # --- the app --------------------------------------------------------------------------------
 
 
 class Backend:
-    """The store and the pipeline behind the app: reads on their own cursors, writes one at a
-    time (a DuckDB connection is not shared across threads, and spaCy is not re-entrant)."""
+    """The store and the pipeline behind the app: reads on their own connections, writes one
+    at a time (a DuckDB connection is not shared across threads, and spaCy is not re-entrant;
+    on PostgreSQL the store's advisory lock also orders writes across worker processes)."""
 
     def __init__(self, db: str, *, pipeline: Any = None) -> None:
         self.db = db
@@ -115,12 +175,14 @@ class Backend:
             return self._store
 
     @contextmanager
-    def reader(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cursor = self.store.con.cursor()
-        try:
-            yield cursor
-        finally:
-            cursor.close()
+    def reader(self) -> Iterator[Connection]:
+        with self.store.reader() as con:
+            yield con
+
+    def write(self, change: Any) -> Any:
+        """Run ``change(store)`` as the one writer (reviews, corrections, merges, splits)."""
+        with self.write_lock:
+            return change(self.store)
 
     @property
     def pipeline(self) -> Any:
@@ -130,11 +192,35 @@ class Backend:
             self._pipeline = default_pipeline()
         return self._pipeline
 
-    def ingest(self, document: Document, *, who: str) -> tuple[str, str]:
+    def ingest(self, document: Document, *, who: str, path: str | None = None
+               ) -> tuple[str, str]:
         with self.write_lock:
             extraction = self.pipeline(document)
-            result = self.store.ingest(document, extraction, path=f"api:{who}")
+            result = self.store.ingest(document, extraction, path=path or f"api:{who}")
         return result.status, result.reason
+
+    def log_failure(self, where: str, reason: str) -> None:
+        with self.write_lock:
+            self.store.log(None, where, "failed", reason)
+
+    def fetch(self, urls: list[str], *, published: date | None, outlet: str | None
+              ) -> list[tuple[str, list[Any]]]:
+        """Each URL with what reading it gave (documents and error records), in order; the
+        fetches run side by side, outside the write lock."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        def read(url: str) -> list[Any]:
+            from reportedly.ingest import IngestError
+            from reportedly.readers import read_path
+
+            try:
+                return list(read_path(url, published=published, outlet=outlet))
+            except Exception as exc:  # noqa: BLE001 - one bad URL must not fail the others
+                return [IngestError(url, f"{url}: cannot be read ({type(exc).__name__}: "
+                                         f"{exc})")]
+
+        with ThreadPoolExecutor(min(FETCHERS, len(urls))) as pool:
+            return list(zip(urls, pool.map(read, urls), strict=True))
 
     def close(self) -> None:
         with self._open_lock:
@@ -143,14 +229,16 @@ class Backend:
                 self._store = None
 
 
-def create_app(*, db: str, api_keys: str | None = None, keyed_reads: bool | None = None,
-               max_request_kb: int | None = None, cors_origins: str | None = None,
-               pipeline: Any = None) -> FastAPI:
-    """The API over the DuckDB store ``db``; options left None come from the settings."""
+def create_app(*, db: str | None = None, api_keys: str | None = None,
+               keyed_reads: bool | None = None, max_request_kb: int | None = None,
+               cors_origins: str | None = None, pipeline: Any = None) -> FastAPI:
+    """The API over the store ``db`` (a DuckDB file or a ``postgresql://`` URL; None: the
+    ``database_url`` setting, else the ``db`` setting); options left None come from the
+    settings."""
     keys = KeyRing(api_keys if api_keys is not None else setting("api_keys"))
     if keyed_reads is None:
         keyed_reads = bool(setting("api_keyed_reads"))
-    backend = Backend(db, pipeline=pipeline)
+    backend = Backend(db or setting("database_url") or setting("db"), pipeline=pipeline)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -173,6 +261,11 @@ def create_app(*, db: str, api_keys: str | None = None, keyed_reads: bool | None
                            allow_headers=["X-API-Key", "Content-Type"])
     app.include_router(_read_router(keys, keyed=keyed_reads))
     app.include_router(_write_router(keys))
+    from reportedly.server.review_api import review_router
+
+    app.include_router(review_router(_key_checker(keys, write=True),
+                                     _key_checker(keys, write=False) if keyed_reads else None))
+    web.install(app, keys=keys, keyed_reads=keyed_reads)
     return app
 
 
@@ -303,8 +396,12 @@ def _write_router(keys: KeyRing) -> APIRouter:
     router = APIRouter(prefix="/api", responses=errors.documented(401, 403, 413, 422))
     writer = Annotated[Reviewer, Depends(_key_checker(keys, write=True))]
 
-    @router.post("/documents", response_model=Ingested, summary="Ingest a report")
-    def post_document(request: Request, new: NewDocument, who: writer) -> Ingested:
+    @router.post("/documents", response_model=Ingested | UrlsIngested,
+                 summary="Ingest a report, or the reports at a list of URLs")
+    def post_document(request: Request, new: NewDocument | NewUrls,
+                      who: writer) -> Ingested | UrlsIngested:
+        if isinstance(new, NewUrls):
+            return _ingest_urls(_backend(request), new, who=who.name)
         from reportedly.ingest import check_text
 
         check_text(new.text, name="the request's text")
@@ -312,10 +409,40 @@ def _write_router(keys: KeyRing) -> APIRouter:
                                       url=new.url)
         backend = _backend(request)
         status, reason = backend.ingest(document, who=who.name)
-        with backend.reader() as con:
-            doc = queries.document(con, document.id)
-            events = [e for e in (queries.event(con, i) for i in (doc or {}).get("events", []))
-                      if e is not None]
-        return Ingested(document_id=document.id, status=status, reason=reason, events=events)
+        return Ingested(document_id=document.id, status=status, reason=reason,
+                        events=_events_of(backend, document.id))
 
     return router
+
+
+def _events_of(backend: Backend, doc_id: str) -> list[dict[str, Any]]:
+    with backend.reader() as con:
+        doc = queries.document(con, doc_id)
+        return [e for e in (queries.event(con, i) for i in (doc or {}).get("events", []))
+                if e is not None]
+
+
+def _ingest_urls(backend: Backend, new: NewUrls, *, who: str) -> UrlsIngested:
+    """Fetch every URL, then ingest each document read from them as a posted text is; each
+    URL or entry that cannot be read is a failed record, logged in the ingest log."""
+    from reportedly.ingest import IngestError
+
+    out: list[UrlIngested] = []
+    for url, items in backend.fetch(list(new.urls), published=new.published,
+                                    outlet=new.outlet):
+        for item in items:
+            if isinstance(item, IngestError):
+                backend.log_failure(f"api:{who}:{item.id}", item.message)
+                out.append(UrlIngested(document_id=None, url=url, status="failed",
+                                       reason=item.message, events=[]))
+                continue
+            status, reason = backend.ingest(item, who=who,
+                                            path=f"api:{who}:{item.path or url}")
+            out.append(UrlIngested(document_id=item.id, url=item.url or url, status=status,
+                                   reason=reason, events=_events_of(backend, item.id)))
+    return UrlsIngested(documents=out)
+
+
+def app_from_settings() -> FastAPI:
+    """The app as the settings describe it: the factory uvicorn's worker processes call."""
+    return create_app()

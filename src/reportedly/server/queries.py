@@ -1,7 +1,8 @@
-"""Read queries of the API over the store's tables (schema v2).
+"""Read queries of the API over the store's tables (schema v3), on DuckDB or PostgreSQL.
 
-Every value a client sends reaches DuckDB as a bound parameter, never as SQL text: filters
-only choose which fixed fragments are joined.
+Every value a client sends reaches the database as a bound parameter, never as SQL text:
+filters only choose which fixed fragments are joined. ``con`` is a
+``reportedly.storage.Connection``; its dialect spells the JSON fragments.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import duckdb
-
-from reportedly.store import BBox
+from reportedly.review import audit_records
+from reportedly.storage import DUCKDB, Connection, Dialect
+from reportedly.store import CLAIM_SEPARATOR, BBox
 
 GRADES = ("confirmed", "fair", "weak", "contested")
 
@@ -32,15 +33,15 @@ class EventFilter:
     bbox: BBox | None = None
     q: str | None = None
 
-    def where(self) -> tuple[str, list[object]]:
+    def where(self, dialect: Dialect = DUCKDB) -> tuple[str, list[object]]:
         """The WHERE clause and its parameters."""
         sql, params = ["1=1"], []
-        for clause, values in self._clauses():
+        for clause, values in self._clauses(dialect):
             sql.append(clause)
             params += values
         return " AND ".join(sql), params
 
-    def _clauses(self) -> list[tuple[str, list[object]]]:
+    def _clauses(self, dialect: Dialect) -> list[tuple[str, list[object]]]:
         out: list[tuple[str, list[object]]] = []
         if self.since is not None:
             out.append(("event_date >= ?", [self.since]))
@@ -55,7 +56,7 @@ class EventFilter:
             out.append(("(lower(event_type) = lower(?) OR lower(sub_event_type) = lower(?))",
                         [self.event_type, self.event_type]))
         if self.actor:
-            out.append((_ACTOR_SQL, [self.actor] * 4))
+            out.append((_actor_sql(dialect), [self.actor] * 4))
         if self.grade:
             out.append(("grade = ?", [self.grade]))
         if self.bbox is not None:
@@ -63,44 +64,73 @@ class EventFilter:
             out.append(("lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?",
                         [b.west, b.east, b.south, b.north]))
         if self.q:
-            out.append((_TEXT_SQL, [self.q] * 4))
+            if CLAIM_SEPARATOR in self.q:  # it could match across two parts of search_text
+                out.append((_text_sql_by_claims(), [self.q] * 4))
+            else:
+                out.append((_TEXT_SQL, [self.q]))
         return out
 
 
-# An actor matches anywhere in one of the four resolved actor names (case-insensitive).
+# The resolved actors, the notes and the claims' words are columns of their own (schema v4):
+# no filter parses an event's JSON body.
 _ACTOR_SQL = "(" + " OR ".join(
-    f"strpos(lower(coalesce(json_extract_string(body, '$.{k}'), '')), lower(?)) > 0"
+    f"strpos(lower(coalesce({k}, '')), lower(?)) > 0"
     for k in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")) + ")"
-# Text search: the place, the notes, and the words of every claim and its sentence. strpos,
-# not LIKE, so that % and _ in the query are plain characters.
-_TEXT_SQL = (
-    "(strpos(lower(coalesce(location, '')), lower(?)) > 0"
-    " OR strpos(lower(coalesce(json_extract_string(body, '$.notes'), '')), lower(?)) > 0"
-    " OR event_id IN (SELECT event_id FROM claims WHERE"
-    " strpos(lower(coalesce(sentence, '')), lower(?)) > 0"
-    " OR strpos(lower(coalesce(value, '')), lower(?)) > 0))"
-)
 
 
-def events(con: duckdb.DuckDBPyConnection, flt: EventFilter, *, limit: int,
+def _actor_sql(dialect: Dialect) -> str:
+    """An actor matches anywhere in one of the four resolved actor names (case-insensitive)."""
+    return _ACTOR_SQL
+
+
+# Text search: the place, the notes, and the words of every claim and its sentence (kept
+# lowered in search_text). strpos, not LIKE, so that % and _ in the query are plain characters.
+_TEXT_SQL = "strpos(coalesce(search_text, ''), lower(?)) > 0"
+
+
+def _text_sql_by_claims() -> str:
+    """The same search through the claims table, claim by claim."""
+    return (
+        "(strpos(lower(coalesce(location, '')), lower(?)) > 0"
+        " OR strpos(lower(coalesce(notes, '')), lower(?)) > 0"
+        " OR event_id IN (SELECT event_id FROM claims WHERE"
+        " strpos(lower(coalesce(sentence, '')), lower(?)) > 0"
+        " OR strpos(lower(coalesce(value, '')), lower(?)) > 0))"
+    )
+
+
+def events(con: Connection, flt: EventFilter, *, limit: int,
            offset: int) -> tuple[list[dict[str, Any]], int]:
     """One page of events by date (undated last) and the number matching in all."""
-    where, params = flt.where()
-    total = con.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()
+    where, params = flt.where(con.dialect)
+    # The page's ids first, then their bodies: sorting every matching row with its JSON body
+    # would read all the bodies to keep fifty. DuckDB counts the total in the same pass of
+    # the filter; PostgreSQL counts apart, so that the page can walk the date index and stop.
+    postgres = con.dialect.postgres
+    total = "NULL" if postgres else "count(*) OVER ()"
     rows = con.execute(
-        f"SELECT body FROM events WHERE {where} ORDER BY event_date NULLS LAST, event_id "
-        "LIMIT ? OFFSET ?", [*params, limit, offset]).fetchall()
-    return [json.loads(b) for (b,) in rows], (total[0] if total else 0)
+        f"SELECT e.body, page.total FROM (SELECT event_id, event_date, {total} AS total "
+        f"FROM events WHERE {where} ORDER BY event_date NULLS LAST, event_id LIMIT ? OFFSET ?) "
+        "AS page JOIN events e ON e.event_id = page.event_id "
+        "ORDER BY page.event_date NULLS LAST, page.event_id", [*params, limit, offset]
+    ).fetchall()
+    events = [json.loads(b) for b, _ in rows]
+    if rows and not postgres:
+        return events, rows[0][1]
+    if not rows and offset == 0:
+        return [], 0
+    counted = con.execute(f"SELECT count(*) FROM events WHERE {where}", params).fetchone()
+    return events, (counted[0] if counted else 0)
 
 
-def all_events(con: duckdb.DuckDBPyConnection, flt: EventFilter) -> list[dict[str, Any]]:
-    where, params = flt.where()
+def all_events(con: Connection, flt: EventFilter) -> list[dict[str, Any]]:
+    where, params = flt.where(con.dialect)
     rows = con.execute(f"SELECT body FROM events WHERE {where} "
                        "ORDER BY event_date NULLS LAST, event_id", params).fetchall()
     return [json.loads(b) for (b,) in rows]
 
 
-def event(con: duckdb.DuckDBPyConnection, event_id: str) -> dict[str, Any] | None:
+def event(con: Connection, event_id: str) -> dict[str, Any] | None:
     """One event with the documents behind it, or None."""
     row = con.execute("SELECT body FROM events WHERE event_id = ?", [event_id]).fetchone()
     if row is None:
@@ -125,7 +155,7 @@ def _document(row: tuple[Any, ...]) -> dict[str, Any]:
     return d
 
 
-def documents(con: duckdb.DuckDBPyConnection, *, outlet: str | None, history: bool,
+def documents(con: Connection, *, outlet: str | None, history: bool,
               limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
     """One page of documents, newest first; superseded versions only with ``history``."""
     where, params = "1=1", []
@@ -142,7 +172,7 @@ def documents(con: duckdb.DuckDBPyConnection, *, outlet: str | None, history: bo
     return [_document(r) for r in rows], (total[0] if total else 0)
 
 
-def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict[str, Any] | None:
+def document(con: Connection, doc_id: str) -> dict[str, Any] | None:
     """One document with its text and the events it tells of, or None."""
     row = con.execute(f"SELECT {_DOC_COLUMNS}, text FROM documents WHERE id = ?",
                       [doc_id]).fetchone()
@@ -156,11 +186,12 @@ def document(con: duckdb.DuckDBPyConnection, doc_id: str) -> dict[str, Any] | No
     return d
 
 
-def sources(con: duckdb.DuckDBPyConnection, *, limit: int,
+def sources(con: Connection, *, limit: int,
             offset: int) -> tuple[list[dict[str, Any]], int]:
     """Who makes the claims: each source with its kind and how many claims and events."""
     total = con.execute(
-        "SELECT count(*) FROM (SELECT DISTINCT source, source_kind FROM claims)").fetchone()
+        "SELECT count(*) FROM (SELECT DISTINCT source, source_kind FROM claims) AS s"
+    ).fetchone()
     rows = con.execute(
         "SELECT source, source_kind, count(*) AS n, count(DISTINCT event_id) FROM claims "
         "GROUP BY source, source_kind ORDER BY n DESC, source NULLS LAST, source_kind "
@@ -169,9 +200,9 @@ def sources(con: duckdb.DuckDBPyConnection, *, limit: int,
     return [dict(zip(keys, r, strict=True)) for r in rows], (total[0] if total else 0)
 
 
-def articles(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """``Store.articles`` on a request's own cursor: the store's connection belongs to writes,
-    and a DuckDB connection must not be used by two threads at once."""
+def articles(con: Connection) -> dict[str, str]:
+    """``Store.articles`` on a request's own connection: the store's connection belongs to
+    writes, and a DuckDB connection must not be used by two threads at once."""
     out = {}
     for doc_id, outlet, published, url, title in con.execute(
             "SELECT id, outlet, published, url, title FROM documents").fetchall():
@@ -179,3 +210,9 @@ def articles(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
                  url or title or doc_id]
         out[doc_id] = ", ".join(p for p in parts if p)
     return out
+
+
+def audit(con: Connection, *, event_id: str | None = None, reviewer: str | None = None,
+          limit: int, offset: int) -> tuple[list[dict[str, Any]], int]:
+    """One page of audit records, newest first, and how many match."""
+    return audit_records(con, event_id=event_id, reviewer=reviewer, limit=limit, offset=offset)
