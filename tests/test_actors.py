@@ -631,3 +631,27 @@ def test_actors_us_forces_in_syria_and_iraq_are_the_coalition(resolver, country,
     """ACLED codes US forces in Syria and Iraq as the Global Coalition Against Daesh."""
     actor = resolver.resolve("US military", country=country)
     assert actor is not None and actor.name == name
+
+
+def test_actors_a_hyphenated_name_before_a_head_is_read_whole(nlp, resolver):
+    """'Al-Shabaab militants' are Al Shabaab, not unidentified 'Shabaab militants'."""
+    found = resolver.find(nlp("Al-Shabaab militants attacked a base on Monday."),
+                          country="Somalia")
+    assert [m.actor.name for m in found] == ["Al Shabaab"]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "told"),
+    [
+        ("al-Shabaab", "actors.yaml groups 'Al Shabaab' (alias 'al-Shabaab')"),
+        ("gunmen", "actors.yaml generic unidentified"),
+        ("Russian forces", "owner Russia from countries.yaml"),
+        ("the IDF", "actors.yaml state_forces Israel (military; alias 'IDF')"),
+        ("Colombia's National Liberation Army (ELN)", "the name 'ELN' inside the phrase"),
+        ("the Sinjar Resistance Units (YBS)", "actors.yaml acronym_groups"),
+        ("the weather", "no lexicon entry names it"),
+    ],
+)
+def test_actors_explain_names_the_lexicon_entry_that_decided(resolver, phrase, told):
+    """--explain: the entry or rule that turned a phrase into an ACLED actor name."""
+    assert told in resolver.explain(phrase, country="Colombia")

@@ -84,3 +84,18 @@ def test_claims_actor_phrase_misparsed_as_auxiliary_still_acts(nlp):
     sent, hits = _sent_and_triggers(nlp, text)
     roles = {r.text: r.field for r in agent_roles(sent, hits, [_span(text, "IS members")])}
     assert roles == {"IS members": "actor1"}
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("A US military patrol took place near the town on Monday.", "US military"),
+        ("The army's raid on the village began at dawn on Monday.", "army"),
+    ],
+)
+def test_claims_owner_of_an_event_noun_acts(nlp, text, phrase):
+    """'a US military patrol', 'the army's raid': the name that modifies the event noun is
+    whose act it is (actor1), not its object."""
+    sent, hits = _sent_and_triggers(nlp, text)
+    roles = agent_roles(sent, hits, [_span(text, phrase)])
+    assert [(r.field, r.text) for r in roles] == [("actor1", phrase)]

@@ -491,3 +491,19 @@ def test_detect_crowd_burning_and_climate_strikes(nlp, text, sub):
     of means); a climate strike is a demonstration, not an airstrike."""
     typing = _typing(nlp, text)
     assert typing is not None and typing.sub_event_type == sub
+
+
+@pytest.mark.parametrize(
+    ("text", "sub"),
+    [
+        ("A mob burnt a motorcycle near the market on Thursday.", "Mob violence"),
+        ("Residents set fire to the local police office on Thursday.", "Mob violence"),
+        ("Soldiers burned down several houses in the village on Thursday.",
+         "Looting/property destruction"),
+    ],
+)
+def test_detect_property_destroyed_by_a_crowd_is_a_riot(nlp, text, sub):
+    """Destruction by a mob or by residents is mob violence; by an organised actor it is a
+    strategic development (Looting/property destruction)."""
+    typing = _typing(nlp, text)
+    assert typing is not None and typing.sub_event_type == sub

@@ -153,3 +153,73 @@ def test_resolve_mob_between_two_crowds_has_rioters_as_actor2(resolver):
     unknown = resolver.unidentified("Kenya")
     a1, a2, _ = _by_type(typing, None, [], {}, "Kenya", resolver, unknown)
     assert a1.name == a2.name == "Rioters (Kenya)"
+
+
+def test_resolve_a_head_word_inside_an_event_phrase_is_no_actor(pipeline):
+    """'Movement of forces: ... a US military patrol': the 'forces' of the event phrase name
+    no actor; the patrol's own force is coded (in Syria, the coalition)."""
+    text = (
+        "Movement of forces: On 3 May 2022, a US military patrol took place near Qamishli "
+        "in Al Hasakeh, Syria."
+    )
+    events = pipeline.extract_doc(*_document(pipeline, text)).events
+    main = next(e for e in events if e.role == "main")
+    assert main.actor1 == "Global Coalition Against Daesh"
+
+
+def _document(pipeline, text):
+    from reportedly.records import Document
+
+    document = Document.from_text(text, id="t", published="2022-05-05")
+    return document, pipeline.nlp(text)
+
+
+def test_resolve_the_force_that_moves_is_the_actor_of_a_change_in_activity(resolver):
+    """'deployed 100 troops': the only armed actor of a change to its activity is actor1,
+    even when the sentence tells it as an object."""
+    from reportedly.detect import typing_for
+    from reportedly.resolve import _by_type
+
+    troops = resolver.resolve("troops", country="Myanmar")
+    typing = typing_for("Change to group/activity", "test")
+    unknown = resolver.unidentified("Myanmar")
+    a1, a2, _ = _by_type(typing, None, [troops.name], {troops.name: troops}, "Myanmar",
+                         resolver, unknown)
+    assert a1.name == "Military Forces of Myanmar (2021-)" and a2 is None
+
+
+def _span_event(span_text, first, end, toll):
+    from reportedly.records import Event, Fatalities, Plover
+
+    return Event(
+        event_id="e1", role="main", event_type="Battles", sub_event_type="Armed clash",
+        disorder_type="Political violence", plover=Plover("ASSAULT", "firearms"),
+        event_date=first, time_precision=1, actor1=None, assoc_actor_1=None, actor2=None,
+        assoc_actor_2=None, inter1=None, inter2=None, interaction=None,
+        civilian_targeting=None, location=None, fatalities=Fatalities(toll, toll, toll, toll),
+        grade="weak", extras={"span_end": end.isoformat(), "span_text": span_text},
+    )
+
+
+@pytest.mark.parametrize(
+    ("span_text", "days", "tolls"),
+    [
+        ("1-3 March", 3, [5, 4, 4]),
+        ("from 1 to 2 March", 2, [7, 6]),
+        ("between 1 and 3 March", 1, [13]),
+    ],
+)
+def test_resolve_a_span_of_days_is_one_event_per_day(span_text, days, tolls):
+    """ACLED: one event per day, the toll split over the days (the remainder on the first);
+    'between X and Y' only bounds when one event happened."""
+    from datetime import date
+
+    from reportedly.resolve import one_event_per_day
+
+    first = date(2022, 3, 1)
+    event = _span_event(span_text, first, date(2022, 3, 1 + 2 if days != 2 else 2),
+                        sum(tolls))
+    out = one_event_per_day(event)
+    assert [e.fatalities.acled for e in out] == tolls
+    assert [e.event_date for e in out] == [date(2022, 3, 1 + k) for k in range(days)]
+    assert out[0].event_id == "e1" and len({e.event_id for e in out}) == days

@@ -23,7 +23,7 @@ from reportedly.records import (
     Plover,
     Source,
 )
-from reportedly.store import SCHEMA_VERSION, BBox, Store
+from reportedly.store import SCHEMA_VERSION, V4_COLUMNS, BBox, Store
 
 # Short wire-style reports written for these tests.
 GAO_WIRE = (
@@ -415,7 +415,7 @@ def test_store_migrates_a_v3_store_to_v4_filling_the_filter_columns(open_store, 
     ingest(store, wire, mention(wire))
     ingest(store, radio, mention(radio, dead=6))
     written = store.con.execute(FILTER_COLUMNS).fetchall()
-    for column in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "notes", "search_text"):
+    for column in V4_COLUMNS:
         store.con.execute(f"ALTER TABLE events DROP COLUMN {column}")
     store.con.execute("UPDATE schema_version SET version = 3")
     target = store.path
@@ -425,3 +425,27 @@ def test_store_migrates_a_v3_store_to_v4_filling_the_filter_columns(open_store, 
         migrated = again.con.execute(FILTER_COLUMNS).fetchall()
     assert [(r[:6], set(r[6].split("\x1f"))) for r in migrated] == \
         [(r[:6], set(r[6].split("\x1f"))) for r in written]
+
+
+def _contains(texts, value: str) -> bool:
+    return any(value.lower() in (t or "").lower() for t in texts)
+
+
+@pytest.mark.parametrize("value", ["gao", "GAO", "test ev", "%", "_", "\\", "4", "nowhere",
+                                   "a\x1fb", "Gunmen", "men"])
+def test_store_text_and_actor_filters_match_like_a_substring_search(stored, value):
+    """The API's `q` and `actor` filters, read from the derived columns (and on PostgreSQL
+    through LIKE), keep every event a case-insensitive substring search keeps, and no other:
+    % _ and \\ are plain characters."""
+    from reportedly.server import queries
+
+    events = list(stored.events())
+    by_q = {e.event_id for e in events if _contains(
+        [e.location.name if e.location else "", e.notes,
+         *(w for c in e.claims for w in (c.evidence.sentence, c.value))], value)}
+    by_actor = {e.event_id for e in events if _contains(
+        [e.actor1, e.actor2, e.assoc_actor_1, e.assoc_actor_2], value)}
+    for flt, expected in ((queries.EventFilter(q=value), by_q),
+                          (queries.EventFilter(actor=value), by_actor)):
+        page, total = queries.events(stored.con, flt, limit=50, offset=0)
+        assert {e["event_id"] for e in page} == expected and total == len(expected)

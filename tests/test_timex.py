@@ -317,3 +317,17 @@ def test_timex_event_day_is_the_triggers_own_day(pipeline, text: str, published:
     events = [e for e in pipeline(Document.from_text(text, published=published)).events
               if e.role == "main"]
     assert events and events[0].event_date == date.fromisoformat(day)
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("Fighting went on between 28 February and 2 March.", date(2022, 2, 28), date(2022, 3, 2)),
+        ("Clashes from 30 April to 1 May killed nine.", date(2022, 4, 30), date(2022, 5, 1)),
+        ("Clashes on 1-2 March killed nine.", date(2022, 3, 1), date(2022, 3, 2)),
+    ],
+)
+def test_timex_a_span_across_months_is_one_range(text, first, last):
+    """'between 28 February and 2 March' is one span of days, not two dates."""
+    exprs = find_dates(text, published=date(2022, 5, 6))
+    assert [(e.kind, e.date, e.span_end) for e in exprs] == [("range", first, last)]

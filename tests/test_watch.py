@@ -157,6 +157,13 @@ def test_watch_unreachable_host_is_an_error_record():
     assert "cannot be reached" in item.message
 
 
+@pytest.mark.parametrize("url", ["http://[::1", "http://", "https://exa mple.com/x", "http://:0/"])
+def test_watch_malformed_url_is_an_error_record(url):
+    """An address urllib cannot even parse is an error record naming it, not an exception."""
+    (item,) = read_url(url, timeout=1)
+    assert not hasattr(item, "text") and url in item.message
+
+
 def test_watch_polls_ingest_new_items_once_and_log_each(site, tmp_path, pipeline, project_fuser):
     """The first poll ingests the feed's items; a repeat poll adds nothing and logs nothing; an
     item added later is ingested by the next poll; a failing feed is logged and the rest go on."""

@@ -302,6 +302,9 @@ def _role_of(tok: Token, trigger_toks: set[int]) -> str | None:
         # "leaders of the X community signed": X stands where its members stand
         node = node.head if dep != "pobj" else node.head.head
         dep = node.dep_
+        if node.i in trigger_toks and tok.dep_ in ("compound", "nmod", "poss") and \
+                _main_event_noun(node):
+            return "actor1"  # "a US military patrol", "the army's raid": whose act it is
     if dep in SUBJECT_DEPS:
         verb = node.head
         if verb.lemma_.lower() in REPORTING_LEMMAS and verb.i not in trigger_toks:
@@ -319,6 +322,17 @@ def _role_of(tok: Token, trigger_toks: set[int]) -> str | None:
     if dep in ("nsubjpass", "dobj", "pobj", "attr", "oprd", "dative"):
         return "actor2"
     return None
+
+
+def _main_event_noun(node: Token) -> bool:
+    """An event noun that is the news of its sentence: the subject or object of the main
+    verb ('a patrol took place'), not a modifier ('an explosives expert') nor the object of
+    a clause of purpose ('to secure the settlers' march')."""
+    if node.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if node.dep_ == "ROOT":
+        return True
+    return node.dep_ in ("nsubj", "nsubjpass", "dobj", "attr") and node.head.dep_ == "ROOT"
 
 
 def _is_event_verb(verb: Token, trigger_toks: set[int]) -> bool:

@@ -509,8 +509,33 @@ def _explain(doc_id: str, event) -> None:
         ("toll", event.fatalities.acled, event.extras.get("toll_rule")),
     ):
         print(f"  {label:<5} {value} <- {rule or 'no rule recorded'}", file=sys.stderr)
+    from reportedly.actors import ActorResolver
+
+    resolver = ActorResolver()  # the lexicons are loaded once per process
+    country = event.location.country if event.location else None
     for field in ("actor1", "actor2", "location"):
         claims = [c for c in event.claims if c.field == field]
+        value = getattr(event, field, None)
+        if field == "location" and value is not None:
+            loc = value
+            print(
+                f"  {field:<5} {loc.name} ({loc.admin1 or '-'}, {loc.country or '-'}) <- "
+                f"gazetteer id {loc.geonameid}, relation {loc.relation!r}, geo_precision "
+                f"{loc.geo_precision}",
+                file=sys.stderr,
+            )
+        elif field != "location" and value:
+            same = [c for c in claims if c.value == value]
+            if same and same[0].stance == "unknown":
+                how = "a source says the perpetrator is not known: the codebook's unknown actor"
+            elif same:
+                how = f"{same[0].text!r} named by " + resolver.explain(same[0].text,
+                                                                       country=country)
+            elif value.startswith("Unidentified"):
+                how = "no perpetrator told: the codebook's unknown perpetrator"
+            else:
+                how = f"the actor rule of {event.event_type} (the crowd or victims it codes)"
+            print(f"  {field:<5} {value} <- {how}", file=sys.stderr)
         if claims:
             c = claims[0]
             print(

@@ -475,16 +475,33 @@ def struck_groups(mention: Mention, doc: Doc) -> set[str]:
     return out
 
 
-def _crowd_acts(mention: Mention, doc: Doc) -> bool:
+def _crowd_acts(mention: Mention, doc: Doc, *, group: str = "crowd_actor") -> bool:
     """An unorganised group (locals, a group of people) is the acting side of the lead."""
     lead = list(doc.sents)[mention.lead]
     acting = attacker_tokens(lead)
     # "the People's Defense Force attacked": a crowd word inside a name is no crowd
     return any(
-        h.group == "crowd_actor" and h.sent == mention.lead and h.start in acting
+        h.group == group and h.sent == mention.lead and h.start in acting
         and not _in_name(doc[h.start])
         for h in mention.hits
     )
+
+
+def _residents_destroy(mention: Mention, doc: Doc) -> bool:
+    """The people of a place are the subject of the lead's destruction or looting verb
+    ('residents of Katuhunda set fire to the police office'), not of another clause
+    ('soldiers torched houses after residents fled')."""
+    lead = [h for h in mention.hits if h.sent == mention.lead]
+    acts = {i for h in lead if h.group in ("destruction", "looting") for i in range(h.start, h.end)}
+    for h in lead:
+        if h.group != "residents":
+            continue
+        tok = h.span(doc).root
+        if tok.dep_ == "pobj" and tok.head.lower_ == "of":
+            tok = tok.head.head  # "a group of residents", "members of the community"
+        if tok.dep_ in SUBJECT_DEPS and tok.head.i in acts:
+            return True
+    return False
 
 
 def _between_tokens(sent: Span) -> set[int]:
@@ -688,6 +705,9 @@ def _decide(
     if protest or riot_word:
         return _crowd_typing(g, crowd)
     primary = primary_group(mention, doc)
+    if primary in ("destruction", "looting") and ("mob" in g or _residents_destroy(mention, doc)):
+        # codebook: property destroyed or looted by a crowd (a mob, residents) is a riot
+        return _crowd_typing(g | {"riot_violence"}, crowd | {"riot_violence"})
     if primary in PRIMARY_SD:
         sub = PRIMARY_SD[primary]
         return sub, f"the lead sentence is about {primary}: {sub}"

@@ -31,7 +31,7 @@ from reportedly.records import (
     Source,
     Toponym,
 )
-from reportedly.resolve import Policy, resolve_event
+from reportedly.resolve import Policy, one_event_per_day, resolve_event
 from reportedly.sources import find_outlet
 
 log = logging.getLogger(__name__)
@@ -95,7 +95,7 @@ class Pipeline:
         for n, mention in enumerate(mentions):
             event = self._event(ctx, mention, n)
             if event is not None:
-                events.append(event)
+                events.extend(one_event_per_day(event))
         return Extraction(document.id, tuple(events))
 
     # --- stages ---------------------------------------------------------------------------
@@ -176,6 +176,9 @@ class Pipeline:
         )
         # --explain: which rule decided the date and the toll, beside the typing rule
         rules = {"date_rule": date_expr.rule if date_expr else "", "toll_rule": toll_rule}
+        if date_expr is not None and date_expr.kind == "range" and date_expr.span_end:
+            # the days a span covers, for one event per day (resolve.one_event_per_day)
+            rules |= {"span_end": date_expr.span_end.isoformat(), "span_text": date_expr.text}
         return replace(event, extras={**event.extras, **rules})
 
     def _locate(self, ctx: Context, mention: Mention, lead: Span) -> Location | None:
@@ -557,10 +560,11 @@ def _fatalities_of(tolls: list[counts.Toll]) -> Fatalities | None:
 
 
 def _inside_cue(ctx: Context, sent_i: int, mention) -> bool:
-    """'Movement of forces', 'joined forces': a head word inside a longer event phrase is
-    part of the phrase, not an actor."""
+    """'Movement of forces', 'joined forces': a head word inside a longer phrase of a
+    change in a group's activity is part of the phrase, not an actor ('clashed with the
+    police' names its other side, and keeps it)."""
     for h in ctx.hits.get(sent_i, []):
-        if h.group not in detect.matcher().triggers:
+        if h.group != "change_group":
             continue
         span = h.span(ctx.doc)
         inside = span.start_char <= mention.start and mention.end <= span.end_char
@@ -574,6 +578,8 @@ def _is_place(doc: Doc, mention) -> bool:
     span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
     if span is None or span.root.ent_type_ not in ("GPE", "LOC", "FAC"):
         return False
+    if span[-1].ent_type_ not in ("GPE", "LOC", "FAC"):
+        return False  # "a US military patrol": the country owns the force that is named
     return span.root.dep_ not in detect.SUBJECT_DEPS
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from reportedly import lexicons
 from reportedly.actors import Actor, ActorResolver, inter_code, interaction
@@ -421,6 +421,11 @@ def _by_type(
         a2 = next((a for a in others if a.kind != "civilians"), None)
     if a1 is None and et in ("Battles", "Explosions/Remote violence"):
         a1 = unknown
+    if a1 is None and sub == "Change to group/activity" and a2 is not None \
+            and a2.kind != "civilians":
+        # "deployed 100 troops", "trucks full of soldiers arrived": the force that moves is
+        # the one actor of a change in its activity, told as an object or not
+        a1, a2 = a2, None
     if a2 is not None and a1 is not None and a2.name == a1.name:
         a2 = None
     return a1, a2, None
@@ -453,6 +458,51 @@ def _when(
     if role == "main" and published is not None:
         return published, 1
     return None, None
+
+
+# ACLED: one event per day. A span told as the event's own days ("clashes on 1-2 March",
+# "from 3 to 5 May") is that many events; "between X and Y" only bounds when one event
+# happened (ACLED notes: "Around 7 June (between 3 - 10 June)"), and a span of more than a
+# week is coded by its period instead.
+MAX_SPLIT_DAYS = 7
+_UNCERTAIN_SPAN = ("between",)
+
+
+def one_event_per_day(event: Event) -> list[Event]:
+    """The event, or one event per day of the span its date expression covers: the first
+    day keeps the id and role, the toll is split over the days (the remainder on the first,
+    ``counts.split_over_days``)."""
+    from dataclasses import replace
+
+    from reportedly.counts import split_over_days
+
+    end_text, span_text = event.extras.get("span_end"), event.extras.get("span_text") or ""
+    if event.role != "main" or not end_text or event.event_date is None:
+        return [event]
+    try:
+        end = date.fromisoformat(end_text)
+    except (TypeError, ValueError):
+        return [event]
+    days = (end - event.event_date).days + 1
+    if not 2 <= days <= MAX_SPLIT_DAYS or span_text.lower().lstrip().startswith(_UNCERTAIN_SPAN):
+        return [event]
+    tolls = {k: split_over_days(v, days) if v is not None else [None] * days
+             for k, v in event.fatalities.to_dict().items()}
+    out = []
+    for k in range(days):
+        fat = Fatalities(**{f: tolls[f][k] if tolls[f][k] is not None or f != "acled" else 0
+                            for f in tolls})
+        day = replace(
+            event,
+            event_id=event.event_id if k == 0 else f"{event.event_id}-d{k + 1}",
+            event_date=event.event_date + timedelta(days=k),
+            time_precision=1,
+            fatalities=fat,
+            extras={**event.extras, "day_of_span": f"{k + 1}/{days}",
+                    "span_rule": "codebook: one event per day; the toll split over the days"},
+        )
+        out.append(_with_notes(day))
+    return out
 
 
 def _with_notes(event: Event) -> Event:

@@ -94,7 +94,9 @@ V3_DDL = (
 
 # Filters (v4): columns copied out of the body, so the API's actor and text filters read a
 # column instead of parsing every event's JSON.
-V4_COLUMNS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "notes", "search_text")
+V4_COLUMNS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "notes", "search_text",
+              "actor_text")
+DERIVED = ("search_text", "actor_text")
 # Between the parts of ``search_text``: a text search never matches across two of them (a
 # query holding this character searches the claims table itself).
 CLAIM_SEPARATOR = "\x1f"
@@ -109,12 +111,26 @@ CLAIM_TEXT_SQL = (
 # search_text from the place, the notes and the claims' words (``{words}``).
 SEARCH_TEXT_SQL = ("concat_ws(chr(31), lower(coalesce(location, '')), "
                    "lower(coalesce(notes, '')), {words})")
+# actor_text: the four resolved actors, lowered, for the actor filter.
+ACTOR_TEXT_SQL = ("concat_ws(chr(31), lower(actor1), lower(actor2), "
+                  "lower(assoc_actor_1), lower(assoc_actor_2))")
+# Substring search by trigram indexes (the pg_trgm extension, where the server has it and
+# the user may create it: without, the same queries scan).
+PG_TRIGRAM = (
+    "CREATE EXTENSION IF NOT EXISTS pg_trgm",
+    "CREATE INDEX IF NOT EXISTS events_search ON events USING gin (search_text gin_trgm_ops)",
+    "CREATE INDEX IF NOT EXISTS events_actors ON events USING gin (actor_text gin_trgm_ops)",
+)
 # PostgreSQL plans with indexes (and keeps the bodies out of the rows); DuckDB scans its
 # columns (zone maps prune by date) and its ART indexes would only slow the writes down, so
 # it gets none.
 PG_INDEXES = (
-    # JSON bodies out of line (TOAST): a scan of the filter columns then reads a narrow table.
-    "ALTER TABLE events SET (toast_tuple_target = 128)",
+    # JSON bodies out of line (TOAST) beyond 1 KB, so that a scan of the filter columns reads
+    # a narrow table; the search columns stay in the row, uncompressed (MAIN is compressed
+    # only when a row is still too long once its body has gone out of line).
+    "ALTER TABLE events SET (toast_tuple_target = 1024)",
+    "ALTER TABLE events ALTER COLUMN search_text SET STORAGE MAIN",
+    "ALTER TABLE events ALTER COLUMN actor_text SET STORAGE MAIN",
     "CREATE INDEX IF NOT EXISTS events_date ON events (event_date, event_id)",
     "CREATE INDEX IF NOT EXISTS events_country ON events (lower(country))",
     "CREATE INDEX IF NOT EXISTS events_country_code ON events (lower(country_code))",
@@ -302,7 +318,19 @@ class Store(review.Reviews):
         if self.dialect.postgres:
             for statement in PG_INDEXES:
                 self.con.execute(statement)
+            self._trigram_indexes()
         self.reindex()
+
+    def _trigram_indexes(self) -> None:
+        """Trigram indexes for the text and actor filters, if this server allows them; a
+        refusal (no pg_trgm, no right to create it) leaves the store working without."""
+        self.con.execute("SAVEPOINT trigram")
+        try:
+            for statement in PG_TRIGRAM:
+                self.con.execute(statement)
+        except database_errors():
+            self.con.execute("ROLLBACK TO SAVEPOINT trigram")
+        self.con.execute("RELEASE SAVEPOINT trigram")
 
     def reindex(self) -> None:
         """Fill the filter columns of every event from its body and claims again (the
@@ -310,12 +338,13 @@ class Store(review.Reviews):
         ``benchmarks/bench_api.py``)."""
         body = self.dialect.json_text
         self.con.execute("UPDATE events SET " + ", ".join(
-            f"{c} = {body('body', c)}" for c in V4_COLUMNS if c != "search_text"))
+            f"{c} = {body('body', c)}" for c in V4_COLUMNS if c not in DERIVED))
         self.con.execute(
             f"UPDATE events SET search_text = {SEARCH_TEXT_SQL.format(words='c.words')} FROM "
             f"({CLAIM_TEXT_SQL.format(where='')}) AS c WHERE c.event_id = events.event_id")
         no_claims = SEARCH_TEXT_SQL.format(words="''")
         self.con.execute(f"UPDATE events SET search_text = {no_claims} WHERE search_text IS NULL")
+        self.con.execute(f"UPDATE events SET actor_text = {ACTOR_TEXT_SQL}")
         if self.dialect.postgres:
             self.con.execute("ANALYZE events")
 
@@ -578,8 +607,8 @@ class Store(review.Reviews):
             words = f"(SELECT words FROM ({CLAIM_TEXT_SQL.format(where='WHERE event_id = ?')})"\
                     " AS c)"
             self.con.execute(f"UPDATE events SET search_text = "
-                             f"{SEARCH_TEXT_SQL.format(words=words)} WHERE event_id = ?",
-                             [event.event_id] * 3)
+                             f"{SEARCH_TEXT_SQL.format(words=words)}, actor_text = "
+                             f"{ACTOR_TEXT_SQL} WHERE event_id = ?", [event.event_id] * 3)
 
     # --- reading --------------------------------------------------------------------------
 

@@ -84,7 +84,12 @@ class _Grammar:
         year = r"(?P<y>(?:19|20)\d\d)(?!\d)"
         sep = r"(?:\s*[-–—]\s*|\s+(?i:to|and|until|through|till)\s+)"
         b = r"(?<![\w/.-])"
+        mon1 = rf"(?P<mon1>{_alt(self.months, case=True)})\.?"
         self.explicit = [
+            # "between 28 February and 2 March", "30 April - 1 May 2022": a span across months
+            re.compile(rf"{b}(?:(?i:between|from)\s+)?(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?\s+"
+                       rf"(?i:of\s+)?{mon1}{sep}(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+"
+                       rf"(?i:of\s+)?{mon}(?:,?\s+{year})?\b"),
             # "1-2 March", "between 3 and 5 May 2022"
             re.compile(rf"{b}(?:(?i:between|from)\s+)?(?P<d1>[0-3]?\d)(?:st|nd|rd|th)?{sep}"
                        rf"(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?\s+(?i:of\s+)?{mon}(?:,?\s+{year})?\b"),
@@ -184,12 +189,21 @@ def _explicit_day(m: re.Match[str], published: date | None) -> date | None:
     return d if d and d.month == month and d.day == int(g["d"]) else None
 
 
+# the first patterns of ``explicit`` read spans of days: across months, then within one
+RANGE_PATTERNS = 3
+
+
 def _range(m: re.Match[str], published: date | None) -> tuple[date | None, date | None]:
     g = m.groupdict()
     mon = g["mon"].rstrip(".")
+    mon1 = (g.get("mon1") or mon).rstrip(".")
     year = f" {g['y']}" if g["y"] else ""
-    first = _parse_explicit(f"{int(g['d1'])} {mon}{year}", published, bool(year))
+    first = _parse_explicit(f"{int(g['d1'])} {mon1}{year}", published, bool(year))
     last = _parse_explicit(f"{int(g['d2'])} {mon}{year}", published, bool(year))
+    if first and last and first > last and mon1 != mon:
+        # "30 December - 2 January 2022": the year named is the span's end
+        first = _parse_explicit(f"{int(g['d1'])} {mon1} {last.year - 1}", published, True) \
+            if year else first
     if first and last and first > last:
         first, last = last, first
     if first and last and (last - first).days > 31:
@@ -261,7 +275,7 @@ def _candidates(text: str, published: date | None) -> Iterator[TimeExpr]:
     g = _grammar()
     for i, rx in enumerate(g.explicit):
         for m in rx.finditer(text):
-            if i < 2:
+            if i < RANGE_PATTERNS:
                 first, last = _range(m, published)
                 yield TimeExpr(m.start(), m.end(), m.group(0), first, 1,
                                _range_prec(first, last), last, "range", kind="range")

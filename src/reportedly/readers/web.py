@@ -9,6 +9,7 @@ exception, so a watcher or a batch goes on with the next input.
 
 from __future__ import annotations
 
+import http.client
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -35,8 +36,8 @@ def fetch(url: str, *, timeout: float | None = None) -> tuple[bytes, Message] | 
     """The body and headers at ``url``, or the reason in words why there are none."""
     limit = setting("max_doc_mb") * 1024 * 1024
     wait = float(timeout if timeout is not None else setting("fetch_timeout_s"))
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     try:
+        request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
         with urllib.request.urlopen(request, timeout=wait) as response:  # noqa: S310 - http(s) only
             body = response.read(limit + 1)
             headers = response.headers
@@ -49,7 +50,7 @@ def fetch(url: str, *, timeout: float | None = None) -> tuple[bytes, Message] | 
         if isinstance(reason, TimeoutError):
             return f"timed out after {wait:g} s"
         return f"cannot be reached ({reason})"
-    except (OSError, ValueError) as exc:  # a reset connection, a malformed address
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # reset, malformed address
         return f"cannot be fetched ({type(exc).__name__}: {exc})"
     if len(body) > limit:
         return f"larger than the {setting('max_doc_mb')} MB limit (REPORTEDLY_MAX_DOC_MB)"

@@ -56,7 +56,10 @@ class EventFilter:
             out.append(("(lower(event_type) = lower(?) OR lower(sub_event_type) = lower(?))",
                         [self.event_type, self.event_type]))
         if self.actor:
-            out.append((_actor_sql(dialect), [self.actor] * 4))
+            if CLAIM_SEPARATOR in self.actor:  # it could match across two actors' names
+                out.append((_ACTOR_SQL, [self.actor] * 4))
+            else:
+                out.append((_contains("actor_text", dialect), [self.actor]))
         if self.grade:
             out.append(("grade = ?", [self.grade]))
         if self.bbox is not None:
@@ -67,7 +70,7 @@ class EventFilter:
             if CLAIM_SEPARATOR in self.q:  # it could match across two parts of search_text
                 out.append((_text_sql_by_claims(), [self.q] * 4))
             else:
-                out.append((_TEXT_SQL, [self.q]))
+                out.append((_contains("search_text", dialect), [self.q]))
         return out
 
 
@@ -78,14 +81,15 @@ _ACTOR_SQL = "(" + " OR ".join(
     for k in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")) + ")"
 
 
-def _actor_sql(dialect: Dialect) -> str:
-    """An actor matches anywhere in one of the four resolved actor names (case-insensitive)."""
-    return _ACTOR_SQL
-
-
-# Text search: the place, the notes, and the words of every claim and its sentence (kept
-# lowered in search_text). strpos, not LIKE, so that % and _ in the query are plain characters.
-_TEXT_SQL = "strpos(coalesce(search_text, ''), lower(?)) > 0"
+def _contains(column: str, dialect: Dialect) -> str:
+    """The lowered words of ``column`` (``actor_text``: the four resolved actor names;
+    ``search_text``: the place, the notes, every claim and its sentence) hold the value,
+    case-insensitive. DuckDB: strpos, so that % and _ are plain characters. PostgreSQL: LIKE
+    with those escaped, which its trigram index serves."""
+    if not dialect.postgres:
+        return f"strpos(coalesce({column}, ''), lower(?)) > 0"
+    escaped = r"replace(replace(replace(lower(?), '\', '\\'), '%', '\%'), '_', '\_')"
+    return f"{column} LIKE '%' || {escaped} || '%' ESCAPE '\\'"
 
 
 def _text_sql_by_claims() -> str:
@@ -102,6 +106,13 @@ def _text_sql_by_claims() -> str:
 def events(con: Connection, flt: EventFilter, *, limit: int,
            offset: int) -> tuple[list[dict[str, Any]], int]:
     """One page of events by date (undated last) and the number matching in all."""
+    bodies, total = event_bodies(con, flt, limit=limit, offset=offset)
+    return [json.loads(b) for b in bodies], total
+
+
+def event_bodies(con: Connection, flt: EventFilter, *, limit: int,
+                 offset: int) -> tuple[list[str], int]:
+    """``events`` with each event as its stored JSON text."""
     where, params = flt.where(con.dialect)
     # The page's ids first, then their bodies: sorting every matching row with its JSON body
     # would read all the bodies to keep fifty. DuckDB counts the total in the same pass of
@@ -114,7 +125,7 @@ def events(con: Connection, flt: EventFilter, *, limit: int,
         "AS page JOIN events e ON e.event_id = page.event_id "
         "ORDER BY page.event_date NULLS LAST, page.event_id", [*params, limit, offset]
     ).fetchall()
-    events = [json.loads(b) for b, _ in rows]
+    events = [b for b, _ in rows]
     if rows and not postgres:
         return events, rows[0][1]
     if not rows and offset == 0:

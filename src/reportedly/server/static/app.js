@@ -161,7 +161,7 @@
       $("map-missing").hidden = false;
       return;
     }
-    map = L.map("map", { worldCopyJump: true, zoomControl: true, attributionControl: true })
+    map = L.map("map", { worldCopyJump: true, zoomSnap: 0.25, attributionControl: true })
       .setView([20, 20], 2);
     const tiles = document.querySelector('meta[name="reportedly-tile-url"]').content;
     if (tiles) L.tileLayer(tiles, { maxZoom: 18 }).addTo(map);
@@ -171,6 +171,7 @@
       const shapes = topojson.feature(topo, topo.objects.countries);
       // Antarctica's ring runs along the pole, which Web Mercator cannot draw: leave it out.
       shapes.features = shapes.features.filter((f) => f.id !== "010");
+      shapes.features.forEach((f) => unwrap(f.geometry));
       countries = L.geoJSON(shapes, {
         style: countryStyle,
         onEachFeature: (feature, layer) => {
@@ -185,6 +186,18 @@
       document.body.dataset.boundaries = String(shapes.features.length);
     }).catch(() => notice("The country boundaries could not be read: run `make setup`.", "warn"));
     renderLegend();
+  }
+
+  // A polygon crossing the antimeridian (eastern Russia, Fiji) has points at both -180 and
+  // 180: drawn as is, it runs a band across the whole map. Its western points move east.
+  function unwrap(geometry) {
+    const polygons = !geometry ? [] : geometry.type === "Polygon" ? [geometry.coordinates]
+      : geometry.type === "MultiPolygon" ? geometry.coordinates : [];
+    for (const polygon of polygons) {
+      const xs = polygon[0].map((p) => p[0]);
+      if (Math.max(...xs) - Math.min(...xs) <= 180) continue;
+      for (const ring of polygon) for (const p of ring) if (p[0] < 0) p[0] += 360;
+    }
   }
 
   function countryStyle(feature) {
