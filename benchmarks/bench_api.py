@@ -6,11 +6,17 @@
 
 The store is filled with synthetic events written straight into the store's tables (not through
 the NLP pipeline) and cached: a DuckDB file (``--db``) or a PostgreSQL database is reused when
-it already holds ``--events`` events. ``reportedly serve`` runs in a subprocess; each client
-(asyncio + httpx) asks for one page (``limit=50``) of ``/api/events`` under a varied filter
-(country, date range, type, bbox, actor, text, offsets), pauses ``--think`` seconds (a person
-reading the page; jittered) and asks again, for ``--duration`` seconds. Prints p50/p95/p99
-latency, requests per second and errors per filter kind and in all; writes the figures as JSON.
+it already holds ``--events`` events with this checkout's filter columns. ``reportedly serve``
+runs in a subprocess (on PostgreSQL with two worker processes on the one database, unless
+``--workers`` says otherwise). Each client is one person at the web page: it asks for the page
+the web page asks for (``/api/events``, ``limit=50``, every event whole) under a varied filter
+(country, date range, type, bbox, actor, text, offsets), pauses ``--think`` seconds (reading
+the page; jittered between half and one and a half times) and asks again, for ``--duration``
+seconds. The clients share one asyncio loop and one keep-alive connection each, and read the
+answers without parsing them, so that on a small machine the generator measures the server
+rather than itself: latency runs from just before a request is sent to the last byte of its
+answer. Prints p50/p95/p99 latency, requests per second and errors per filter kind and in
+all, and the CPU share of the client and of the server; writes the figures as JSON.
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 TARGET_P95_MS = 100.0
+# A page not answered within this many seconds counts as an error.
+TIMEOUT_S = 30.0
 START = date(2018, 1, 1)
 DAYS = 7 * 365
 # name, ISO code, admin1 names, centre (lat, lon), spread in degrees
@@ -169,13 +177,16 @@ COLUMNS = {
 
 
 def stored_events(target: str) -> int | None:
-    """How many events the store at ``target`` holds (None when there is no such store)."""
+    """How many events the store at ``target`` holds (None when there is no such store, or
+    one whose events table lacks a filter column this checkout reads)."""
     from reportedly.storage import connect, is_url
+    from reportedly.store import V4_COLUMNS
 
     if not is_url(target) and not Path(target).is_file():
         return None
     con = connect(target)
     try:
+        con.execute(f"SELECT {', '.join(V4_COLUMNS)} FROM events LIMIT 0").fetchall()
         return con.execute("SELECT count(*) FROM events").fetchone()[0]
     except Exception:  # noqa: BLE001 - no events table yet: not a store of ours
         return None
@@ -188,6 +199,10 @@ def build(target: str, *, events: int, seed: int) -> None:
     from reportedly.storage import is_url
     from reportedly.store import Store
 
+    if not is_url(target):
+        # The bench's own file, made anew: one left by an older checkout keeps its schema.
+        for stale in (Path(target), Path(f"{target}.wal")):
+            stale.unlink(missing_ok=True)
     Store(target).close()  # the schema, at the version this checkout writes
     tables = dict(zip(COLUMNS, rows(events, seed), strict=True))
     if is_url(target):
@@ -325,24 +340,69 @@ def request_params(rng: random.Random, kinds: tuple[str, ...] = KINDS
     return kind, {**params, **page}
 
 
+class Http:
+    """One keep-alive HTTP/1.1 connection, as light as a client can be: the generator shares
+    the server's cores, so it must spend its time waiting for the server, not parsing."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, target: str) -> tuple[int, bytes]:
+        """Status and body of ``GET target`` (connecting again if the server closed)."""
+        if self.writer is None or self.writer.is_closing():
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(f"GET {target} HTTP/1.1\r\nHost: {self.host}\r\n\r\n".encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status, length, closing = int(head[9:12]), 0, False
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+            elif name.strip().lower() == b"connection":
+                closing = value.strip().lower() == b"close"
+        body = await self.reader.readexactly(length)
+        if closing:
+            self.writer.close()
+        return status, body
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
 async def client(base: str, *, until: float, think: float, seed: int, kinds: tuple[str, ...],
                  results: list[tuple[str, float, bool]]) -> None:
-    import httpx
+    """One person at the page: a page of events, a pause of about ``think`` s, again.
+
+    Latency runs from just before the request is sent to the last byte of the answer; a page
+    counts as an error unless it is a 200 whose body is the events page (not parsed: the
+    server's JSON is checked by the tests, and parsing here would load the shared cores)."""
+    from urllib.parse import urlencode, urlsplit
 
     rng = random.Random(seed)
-    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
-        await asyncio.sleep(rng.uniform(0, think or 0.01))  # do not start in lockstep
+    where = urlsplit(base)
+    http = Http(where.hostname or "127.0.0.1", where.port or 80)
+    await asyncio.sleep(rng.uniform(0, think or 0.01))  # do not start in lockstep
+    try:
         while time.monotonic() < until:
             kind, params = request_params(rng, kinds)
+            target = "/api/events?" + urlencode(params)
             t0 = time.perf_counter()
             try:
-                response = await http.get("/api/events", params=params)
-                ok = response.status_code == 200 and "events" in response.json()
-            except (httpx.HTTPError, ValueError):
+                status, body = await asyncio.wait_for(http.get(target), TIMEOUT_S)
+                ok = status == 200 and body.startswith(b'{"events":[')
+            except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError,
+                    TimeoutError, ValueError):
                 ok = False
+                http.close()
             results.append((kind, (time.perf_counter() - t0) * 1000, ok))
             if think:
                 await asyncio.sleep(rng.uniform(0.5 * think, 1.5 * think))
+    finally:
+        http.close()
 
 
 async def load(base: str, *, clients: int, duration: float, think: float,
@@ -352,6 +412,34 @@ async def load(base: str, *, clients: int, duration: float, think: float,
     await asyncio.gather(*(client(base, until=started + duration, think=think, seed=k,
                                   kinds=kinds, results=results) for k in range(clients)))
     return results, time.monotonic() - started
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, all) CPU ticks of the whole machine since boot, from /proc/stat ((0, 0) where
+    there is none)."""
+    try:
+        ticks = [int(t) for t in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return 0.0, 0.0
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle + iowait
+    return float(sum(ticks) - idle), float(sum(ticks))
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and all its descendants, from /proc (0 where
+    there is no /proc)."""
+    total, todo = 0.0, [pid]
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    while todo:
+        p = todo.pop()
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -392,8 +480,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of load")
     parser.add_argument("--think", type=float, default=1.0,
                         help="mean pause of a client between pages, s (0: saturation)")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="server processes (more than 1 needs --database-url)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="server processes (more than 1 needs --database-url; default: 2 "
+                        "on PostgreSQL, 1 on DuckDB, whose file has one process)")
     parser.add_argument("--filters", default=",".join(KINDS),
                         help="filter kinds the clients use, comma-separated (default: all)")
     parser.add_argument("--rebuild", action="store_true", help="fill the store again")
@@ -406,6 +495,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--filters: choose among {', '.join(KINDS)}")
     target = args.database_url or args.db
     backend = "postgresql" if args.database_url else "duckdb"
+    if args.workers is None:
+        args.workers = 2 if args.database_url else 1
     if args.rebuild or stored_events(target) != args.events:
         t0 = time.perf_counter()
         build(target, events=args.events, seed=args.seed)
@@ -413,22 +504,39 @@ def main(argv: list[str] | None = None) -> int:
     port = free_port()
     proc = serve(target, port, workers=args.workers)
     try:
+        server_cpu, client_cpu = cpu_seconds(proc.pid), time.process_time()
+        busy = machine_busy()
         results, elapsed = asyncio.run(load(f"http://127.0.0.1:{port}", clients=args.clients,
                                             duration=args.duration, think=args.think,
                                             kinds=kinds))
+        server_cpu = cpu_seconds(proc.pid) - server_cpu
+        client_cpu = time.process_time() - client_cpu
+        busy = tuple(b - a for a, b in zip(busy, machine_busy(), strict=True))
     finally:
         stop(proc)
     figures = summarize(results, elapsed)
     overall = figures["all"]
+    cpus = os.cpu_count() or 1
+    # Shares of the whole machine (all its cores) over the run: the load generator's own,
+    # so that a reader sees it measured the server rather than itself; the server's (its
+    # worker processes; not PostgreSQL's own); the machine's in all, and the load average,
+    # for what else ran.
+    usage = {"client_cpu_share": round(client_cpu / elapsed / cpus, 3),
+             "server_cpu_share": round(server_cpu / elapsed / cpus, 3),
+             "machine_cpu_share": round(busy[0] / busy[1], 3) if busy[1] else None,
+             "load_average_1m": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg")
+             else None}
     report = {"backend": backend, "events": args.events, "clients": args.clients,
               "duration_s": round(elapsed, 1), "think_s": args.think, "workers": args.workers,
               "filters": list(kinds),
-              "cpus": os.cpu_count(),
+              "cpus": cpus, **usage,
               "target_p95_ms": TARGET_P95_MS,
               "passed": overall["p95_ms"] <= TARGET_P95_MS and overall["errors"] == 0,
               "figures": figures}
     print(f"{backend}: {args.events} events, {args.clients} clients, {elapsed:.0f} s, "
-          f"think {args.think} s")
+          f"think {args.think} s, {args.workers} worker(s), {cpus} cores; CPU share: client "
+          f"{usage['client_cpu_share']:.0%}, server {usage['server_cpu_share']:.0%}, machine "
+          f"{usage['machine_cpu_share'] or 0:.0%}; load average {usage['load_average_1m']}")
     print(table(figures))
     print(f"p95 {overall['p95_ms']} ms (target <= {TARGET_P95_MS:.0f}), "
           f"{overall['errors']} errors: {'PASS' if report['passed'] else 'FAIL'}")

@@ -24,6 +24,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from reportedly import lexicons
+from reportedly.nlp import doc_text
 
 KINDS = (
     "state", "rebel", "militia", "identity", "rioters", "protesters", "civilians", "external",
@@ -659,14 +660,15 @@ class ActorResolver:
         self, doc: Doc, *, country: str | None = None, on: date | None = None
     ) -> list[ActorMention]:
         """Actor mentions in a parsed text: longest match wins, no overlaps, in text order."""
-        candidates = [self._in_context(m, doc.text, country)
+        text = doc_text(doc)
+        candidates = [self._in_context(m, text, country)
                       for m in self._candidates(doc, country=country, on=on)]
         candidates.sort(key=lambda m: (-(m.end - m.start), m.start))
         taken: list[ActorMention] = []
         for m in candidates:
             if all(m.end <= t.start or m.start >= t.end for t in taken):
                 taken.append(m)
-        return self._glossed(sorted(taken, key=lambda m: m.start), doc.text)
+        return self._glossed(sorted(taken, key=lambda m: m.start), text)
 
     # kinds a gloss in brackets may not turn a description into: people, not armed actors
     _CROWDS = frozenset({"civilians", "protesters", "rioters"})
@@ -740,7 +742,7 @@ class ActorResolver:
         self, doc: Doc, *, country: str | None, on: date | None
     ) -> Iterator[ActorMention]:
         exact, lower = self._build_matchers(doc)
-        for m in _acronym_pattern(self.k.acronym_heads).finditer(doc.text):
+        for m in _acronym_pattern(self.k.acronym_heads).finditer(doc_text(doc)):
             span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
             actor = self.resolve(m.group(0), country=country, on=on) if span is not None else None
             if span is not None and actor is not None:

@@ -18,6 +18,7 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from reportedly import lexicons
+from reportedly.nlp import doc_text
 
 SUBJECT_DEPS = {"nsubj", "csubj"}
 AGENT_DEPS = {"agent"}
@@ -152,11 +153,14 @@ class CueMatcher:
 
     def __call__(self, doc: Doc) -> list[CueHit]:
         sent_of = _sentence_index(doc)
+        # each token's forms and tag once per document, not once per phrase word tried on it
+        forms = [_forms(tok) for tok in doc]
+        tags = [tok.pos_ for tok in doc]
         hits: list[CueHit] = []
-        for i, tok in enumerate(doc):
-            for key in _forms(tok):
+        for i, keys in enumerate(forms):
+            for key in keys:
                 for words, group in self.index.get(key, ()):
-                    if _matches(doc, i, words):
+                    if _matches_at(forms, tags, i, words):
                         hits.append(CueHit(group, i, i + len(words), sent_of[i]))
         return _longest_per_group(hits)
 
@@ -186,6 +190,21 @@ def _matches(doc: Doc, i: int, words: tuple[str, ...]) -> bool:
     if i + len(words) > len(doc):
         return False
     return all(_word_matches(w, t) for w, t in zip(words, doc[i : i + len(words)], strict=True))
+
+
+def _matches_at(
+    forms: list[set[str]], tags: list[str], i: int, words: tuple[str, ...]
+) -> bool:
+    """``_matches`` on a document's precomputed token forms and tags."""
+    if i + len(words) > len(forms):
+        return False
+    for n, word in enumerate(words):
+        form, _, pos = word.partition("/")
+        if pos and tags[i + n] not in pos.split("|"):
+            return False
+        if form not in forms[i + n]:
+            return False
+    return True
 
 
 def _longest_per_group(hits: list[CueHit]) -> list[CueHit]:
@@ -335,7 +354,7 @@ def is_follow_up(sent: Span, hits: Iterable[CueHit]) -> bool:
 
 def is_headline(sent: Span) -> bool:
     """A line of its own with no closing stop: 'Roadside bomb kills two soldiers'."""
-    text, doc = sent.text.rstrip(), sent.doc.text
+    text, doc = sent.text.rstrip(), doc_text(sent.doc)
     end = sent.start_char + len(text)
     starts_line = sent.start_char == 0 or doc[: sent.start_char].rstrip(" ").endswith("\n")
     ends_line = end == len(doc) or doc[end] == "\n"

@@ -64,8 +64,28 @@ def load_nlp() -> Language:
     nlp = spacy.load(MODEL)
     nlp.add_pipe("line_break_boundaries", before="parser")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})
-    ruler.add_patterns(ruler_patterns())  # type: ignore[attr-defined]
+    # The ruler matches on ORTH, which only the tokenizer sets; left to itself it would run
+    # every component before it (tagger, parser, lemmatizer) over each of its patterns.
+    with nlp.select_pipes(enable=[]):
+        ruler.add_patterns(ruler_patterns())  # type: ignore[attr-defined]
     return nlp
+
+
+# spaCy rebuilds ``doc.text`` from the tokens on every access; stages that read it once per
+# sentence or per mention take it from here. One (doc, text) pair, swapped whole, so a thread
+# reading it never sees one document's text under another's doc.
+_LAST_TEXT: tuple[Doc | None, str] = (None, "")
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once for the latest document asked about."""
+    global _LAST_TEXT
+    last = _LAST_TEXT
+    if last[0] is doc:
+        return last[1]
+    text = doc.text
+    _LAST_TEXT = (doc, text)
+    return text
 
 
 def parse(text: str) -> Doc:

@@ -20,7 +20,7 @@ from reportedly.claims import RoleHit, agent_roles, make_claim, perpetrator_stat
 from reportedly.dateline import find_dateline
 from reportedly.detect import CueHit, Mention, Typing
 from reportedly.geo import Geoparser
-from reportedly.nlp import load_nlp
+from reportedly.nlp import doc_text, load_nlp
 from reportedly.records import (
     Claim,
     Document,
@@ -105,10 +105,11 @@ class Pipeline:
         hits = detect.group_hits_by_sentence(detect.matcher()(doc))
         times: dict[int, list[timex.TimeExpr]] = {}
         bounds = [(s.start_char, s.end_char) for s in sents]
-        dl = find_dateline(doc.text)
+        text = doc_text(doc)
+        dl = find_dateline(text)
         dateline_end = dl.end if dl else 0
         spoken: dict[int, list[timex.TimeExpr]] = {}
-        for expr in timex.find_dates(doc.text, published=document.published_date):
+        for expr in timex.find_dates(text, published=document.published_date):
             if expr.start < dateline_end:
                 continue  # when the reporter filed, not when the event happened
             # "..., police said on Saturday": when a source spoke; a fallback for the event day
@@ -120,7 +121,9 @@ class Pipeline:
         ctx = Context(
             document, doc, sents, hits, times, dateline_end=dateline_end, statement_times=spoken
         )
-        ctx.toponyms = self.geo.toponyms(doc, outlet_country=outlet.country if outlet else None)
+        # an outlet the lexicon lacks may still name its country ("La Razon (Spain)")
+        outlet_country = outlet.country if outlet else self.geo.outlet_country(document.outlet)
+        ctx.toponyms = self.geo.toponyms(doc, outlet_country=outlet_country)
         return ctx
 
     def _event(self, ctx: Context, mention: Mention, n: int) -> Event | None:
@@ -184,7 +187,10 @@ class Pipeline:
     def _locate(self, ctx: Context, mention: Mention, lead: Span) -> Location | None:
         # the dateline says where the reporter filed from, not where the event happened
         places = [t for t in ctx.toponyms if t.start >= ctx.dateline_end]
-        return self.geo.locate(ctx.doc, places, start=lead.start_char, end=lead.end_char)
+        outlet = find_outlet(ctx.document.outlet)
+        home = outlet.country if outlet else self.geo.outlet_country(ctx.document.outlet)
+        return self.geo.locate(ctx.doc, places, start=lead.start_char, end=lead.end_char,
+                               home_country=home)
 
     def _claims_for(
         self, ctx: Context, field_: str, value: str, text: str, start: int, **kw

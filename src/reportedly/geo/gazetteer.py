@@ -30,6 +30,7 @@ _KIND_WEIGHT = {
     "RGN": 2.0,
     "PSTB": 2.0,
     "ADM1": 0.3,
+    "ADM2": 0.3,
     "PPLC": 1.0,
     "PPL": 0.3,
 }
@@ -183,6 +184,11 @@ class Gazetteer:
                 return self._countries[cand.country_code]
         return None
 
+    def country_named(self, text: str) -> str | None:
+        """ISO2 of the country a name or alias names ("Ukraine", "DRC"), without the place
+        lookups ``country`` falls back on; None otherwise."""
+        return self._country_names.get(key(text or "")) if text else None
+
     def abbreviations(self) -> tuple[str, ...]:
         """State abbreviations the gazetteer knows ("Ky.", "B.C."), longest first."""
         return tuple(sorted(self._abbreviations, key=lambda a: (-len(a), a)))
@@ -222,7 +228,7 @@ class Gazetteer:
             ident = (cand.geonameid, cand.name, cand.feature_code, cand.lat, cand.lon)
             if ident not in best or cand.score > best[ident].score:
                 best[ident] = cand
-        return list(best.values())
+        return _seat_bonus(list(best.values()))
 
     def _raw(self, name: str) -> list[Candidate]:
         full, art, suf = key(name), article_key(name), suffix_key(name)
@@ -328,6 +334,27 @@ class Gazetteer:
             row = self._con.execute("SELECT pid FROM places WHERE geonameid = ?",
                                     (geonameid,)).fetchone()
         return self._place(row[0]) if row else None
+
+
+_SEAT_KM = 150.0  # a town this close to the region named like it is that region's seat
+_SEAT_BONUS = 0.5
+
+
+def _seat_bonus(cands: list[Candidate]) -> list[Candidate]:
+    """A town named like a region or province around it (Cadiz and the province of Cadiz) is
+    that area's seat, more often meant than a namesake of its size elsewhere. GeoNames' seat
+    codes (PPLA, PPLA2) are not in the packaged data; the namesake area stands in for them."""
+    areas = [c for c in cands if c.feature_code in ("ADM1", "ADM2")]
+    if not areas:
+        return cands
+    out = []
+    for c in cands:
+        if c.feature_code.startswith("PP") and any(
+                a.country_code == c.country_code
+                and haversine_km(a.lat, a.lon, c.lat, c.lon) < _SEAT_KM for a in areas):
+            c = replace(c, score=c.score + _SEAT_BONUS)
+        out.append(c)
+    return out
 
 
 def _state_abbreviations() -> dict[str, tuple[str, str]]:

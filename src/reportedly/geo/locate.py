@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from reportedly.geo.gazetteer import Gazetteer, ascii_name
+from reportedly.geo.parser import doc_text
 from reportedly.records import Location, Toponym
 
 _SPECIFIC = ("PPL", "PPLC", "PPLA", "PSTB", "FAC")
-_REGIONAL = ("ADM1", "TERR", "RGN")
+_REGIONAL = ("ADM1", "ADM2", "TERR", "RGN")
 _WINDOW = 3  # sentences either side of the trigger sentence to look in
 _PLACE_WORDS = r"(?:the\s+)?(?:(?:border\s+)?(?:city|town|village|area|region|province|" \
     r"governorate|district|camp|enclave|crossing)\s+of\s+)?(?:the\s+)?"
@@ -132,6 +133,9 @@ def _relation(text: str, t: Toponym, after: list[Toponym]) -> tuple[str, int, in
         return "near", 2, 2, name
     if _BETWEEN.search(before):
         return "between", 2, 2 if after else 5, name
+    if t.feature_code == "ADM2":
+        # a district or province: part of a region (ACLED 2), second-order unit (UCDP 3)
+        return "region", 2, 3, name
     if _kind(t) == 1:
         where = 5 if t.feature_code == "RGN" else 4
         return "region", 3, where, name
@@ -164,20 +168,46 @@ def locate(
     gaz: Gazetteer, doc: Doc, toponyms: list[Toponym], *, start: int, end: int
 ) -> Location | None:
     """The Location of the event whose trigger spans ``[start, end)`` of ``doc.text``."""
-    if not toponyms or not doc.text:
+    if not toponyms:
         return None
-    text = doc.text
+    text = doc_text(doc)
+    if not text:
+        return None
     bounds, i = _sentences(doc, max(0, min(start, len(text) - 1)))
     places = [t for t in toponyms if t.lat is not None and not _is_origin(text, t)
               and not _is_speaker(text, t)]
     if not places:
         return None
     here = [t for t in places if _in(t, bounds[i])]
-    countries = {t.country_code for t in here if t.country_code and _kind(t) <= 2}
+    countries = _sentence_countries(text, here)
     pick = _pick(text, places, bounds, i, countries)
     if pick is None:
         return None
     return _location(gaz, pick)
+
+
+def _sentence_countries(text: str, here: list[Toponym]) -> set[str]:
+    """The countries the trigger sentence is about: those most of its places lie in.
+
+    An administrative region counts double: "fired Grad missiles at Velyka Novosilka,
+    Donetsk" is about Ukraine, not about Grad in Slovenia; "Holi celebrations in Bihar state"
+    is about India.
+    A country counts once: "in Oslo against the war in Ukraine" names a topic beside the place.
+    """
+    votes: Counter[str] = Counter()
+    named = {t.country_code for t in here if _kind(t) == 2 and t.country_code}
+    votes.update(named)  # once each, however often the topic country is repeated
+    for t in here:
+        if t.country_code and _kind(t) <= 1:
+            # an administrative region, not a named area ("the West Bank", "Donbas") that is
+            # often a topic, nor initials ("SUD" is a union)
+            region = (t.feature_code in ("ADM1", "ADM2") or _AREA_AFTER.match(text, t.end)) and (
+                not t.text.isupper())
+            votes[t.country_code] += 2 if region else 1
+    if not votes:
+        return set()
+    top = max(votes.values())
+    return {cc for cc, v in votes.items() if v == top}
 
 
 def _agrees(t: Toponym, countries: set[str]) -> bool:
@@ -211,6 +241,8 @@ def _nearest_sentence(text, places, bounds, i) -> _Pick | None:
     """
     for j in _order(i, len(bounds))[1:]:
         found = sorted((t for t in places if _in(t, bounds[j]) and _kind(t) <= 2), key=_kind)
+        countries = _sentence_countries(text, found)
+        found = [t for t in found if _agrees(t, countries)]  # as in the trigger sentence
         if found:
             best = found[0]
             return _country_pick(best) if _kind(best) == 2 else _make_pick(
@@ -246,19 +278,28 @@ def _prominent(places: list[Toponym], countries: set[str]) -> Toponym | None:
     return next(t for t in places if (t.geonameid or t.name) == top)
 
 
+def country_location(gaz: Gazetteer, iso2: str | None) -> Location | None:
+    """A country-level Location, coded to its capital (ACLED geo_precision 3, UCDP
+    where_prec 6); None for an unknown country."""
+    country = gaz.country(iso2) if iso2 else None
+    if country is None:
+        return None
+    cap = country.capital
+    lat, lon = (cap.lat, cap.lon) if cap else (country.lat, country.lon)
+    return Location(
+        name=ascii_name(cap.name) if cap else country.name,
+        geonameid=cap.geonameid if cap else None,
+        lat=lat, lon=lon, country=country.name, country_code=country.iso2,
+        admin1=cap.admin1 if cap else None, geo_precision=3, where_prec=6,
+        relation="country",
+    )
+
+
 def _location(gaz: Gazetteer, pick: _Pick) -> Location:
     t = pick.toponym
     country = gaz.country(t.country_code) if t.country_code else None
     if pick.relation == "country" and country is not None:
-        cap = country.capital
-        lat, lon = (cap.lat, cap.lon) if cap else (country.lat, country.lon)
-        return Location(
-            name=ascii_name(cap.name) if cap else country.name,
-            geonameid=cap.geonameid if cap else None,
-            lat=lat, lon=lon, country=country.name, country_code=country.iso2,
-            admin1=cap.admin1 if cap else None, geo_precision=3, where_prec=6,
-            relation="country",
-        )
+        return country_location(gaz, country.iso2)  # type: ignore[return-value]
     lat, lon = t.lat, t.lon
     if pick.relation == "region" and t.feature_code == "ADM1":
         # ACLED codes a region-level event to the region's capital (geo_precision 3)

@@ -19,6 +19,10 @@ _NON_WORD = re.compile(r"[^\w\s]")
 _SPACES = re.compile(r"\s+")
 # Romanised Arabic definite article in its assimilated forms ("al-", "el-", "ad-", "ash-").
 _ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|at|az|an|ash|adh|ath|ul)[\s-]+(?=\w{3})")
+# Letters that Unicode does not decompose into a base letter and an accent: "Şanlıurfa" and
+# "Sanliurfa", "Łódź" and "Lodz" are one name.
+_UNDECOMPOSED = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h",
+                               "æ": "ae", "œ": "oe", "þ": "th", "ŀ": "l"})
 _SUFFIXES = (
     "governorate",
     "province",
@@ -31,6 +35,13 @@ _SUFFIXES = (
     "department",
     "municipality",
     "raion",
+    "upazila",
+    "regency",
+    "parish",
+    "subdivision",
+    "locality",
+    "woreda",
+    "zone",
 )
 _SUFFIX = re.compile(r"\s+(?:" + "|".join(_SUFFIXES) + r")$")
 
@@ -52,7 +63,7 @@ def _fold_cached(text: str) -> str:
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text or "")
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.casefold()
+    text = text.casefold().translate(_UNDECOMPOSED)
     text = "".join("" if ch in _APOSTROPHES else " " if ch in _HYPHENS else ch for ch in text)
     text = _DROP.sub("", text)
     text = _NON_WORD.sub(" ", text)
@@ -61,7 +72,14 @@ def _fold(text: str) -> str:
 
 def key(text: str) -> str:
     """The lookup key: the folded name with no spaces at all ("albukamal")."""
+    if isinstance(text, str):
+        return _key_cached(text)
     return fold(text).replace(" ", "")
+
+
+@lru_cache(maxsize=1 << 16)
+def _key_cached(text: str) -> str:
+    return _fold_cached(text).replace(" ", "")
 
 
 def article_key(text: str) -> str | None:

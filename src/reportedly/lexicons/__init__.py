@@ -12,12 +12,16 @@ from typing import Any
 
 import yaml
 
+# libyaml's safe loader builds the same objects about six times faster than the pure-Python
+# one: the lexicons are read at every process start, so this is model-load time
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 @cache
 def load(name: str) -> Any:
     """Load ``lexicons/<name>.yaml`` once per process."""
     text = resources.files(__package__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=_LOADER)
 
 
 def path(name: str) -> str:

@@ -40,6 +40,8 @@ MAX_URLS = 20
 URL_MAX = 2000
 # URLs fetched at once: a slow site must not hold up the others (each has the fetch timeout).
 FETCHERS = 8
+# DuckDB threads one query of the server's may use (a database-wide DuckDB setting).
+DUCKDB_THREADS_PER_QUERY = 1
 # Beyond any real store, and well inside DuckDB's BIGINT: a huge offset is a 422, not an error.
 MAX_OFFSET = 1_000_000_000
 TEXT_MAX = 200
@@ -161,7 +163,7 @@ class Backend:
 
     def __init__(self, db: str, *, pipeline: Any = None) -> None:
         self.db = db
-        self._store: Store | None = Store(db)  # opened now: a bad file fails before serving
+        self._store: Store | None = self._open()  # now: a bad file fails before serving
         self._pipeline = pipeline
         self.write_lock = threading.Lock()
         self._open_lock = threading.Lock()
@@ -171,8 +173,17 @@ class Backend:
         """The store, opened again if the app was shut down and started again (lifespan)."""
         with self._open_lock:
             if self._store is None:
-                self._store = Store(self.db)
+                self._store = self._open()
             return self._store
+
+    def _open(self) -> Store:
+        store = Store(self.db)
+        if not store.dialect.postgres:
+            # A server runs many requests side by side: each query on one thread. DuckDB's
+            # own parallel workers per query would fight the other requests for the same
+            # cores (under load on 2 cores: p95 104 ms with them, 68 ms without, less CPU).
+            store.con.execute(f"SET threads TO {DUCKDB_THREADS_PER_QUERY}")
+        return store
 
     @contextmanager
     def reader(self) -> Iterator[Connection]:

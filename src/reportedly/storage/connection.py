@@ -25,7 +25,10 @@ from reportedly.errors import E, ReportedlyError
 URL_SCHEMES = ("postgresql://", "postgres://")
 # Any 64-bit number works; this one names reportedly's writer lock on a shared database.
 WRITE_LOCK_KEY = 7_215_400_117
-# Idle PostgreSQL reader connections kept for reuse, per store.
+# PostgreSQL reader connections per store (per server process): at most this many reads run
+# at once, each on a connection kept for reuse; a request beyond waits for one to come back
+# rather than opening (and closing) a connection of its own, which costs more than most
+# reads, and 50 clients on a few workers must stay well inside the server's max_connections.
 POOL_SIZE = 8
 
 
@@ -122,12 +125,26 @@ class Connection:
         self.target = target
         self._pool: list[Any] = []
         self._pool_lock = threading.Lock()
+        self._readers = threading.BoundedSemaphore(POOL_SIZE)
 
     def execute(self, sql: str, params: list[Any] | tuple[Any, ...] = ()) -> Any:
         """Run one statement; the result has ``fetchone()`` and ``fetchall()``."""
         if self.dialect.postgres:
             return self.raw.execute(_to_psycopg(sql), list(params))
         return self.raw.execute(sql, list(params))
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read-only transaction: its statements all see the database as it was at the
+        first (DuckDB's transactions are snapshots; PostgreSQL's need REPEATABLE READ)."""
+        self.execute("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                     if self.dialect.postgres else "BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.execute("ROLLBACK")
+            raise
+        self.execute("COMMIT")
 
     def lock_writes(self) -> None:
         """Inside a transaction: wait until no other process writes (PostgreSQL: an advisory
@@ -145,11 +162,12 @@ class Connection:
             finally:
                 cursor.close()
             return
-        raw = self._borrow()
-        try:
-            yield Connection(raw, self.dialect, target=self.target)
-        finally:
-            self._give_back(raw)
+        with self._readers:
+            raw = self._borrow()
+            try:
+                yield Connection(raw, self.dialect, target=self.target)
+            finally:
+                self._give_back(raw)
 
     def _borrow(self) -> Any:
         with self._pool_lock:
