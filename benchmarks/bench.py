@@ -32,6 +32,7 @@ T0 = time.perf_counter()  # before the heavy imports: a child's load time is par
 import argparse  # noqa: E402
 import csv  # noqa: E402
 import json  # noqa: E402
+import os  # noqa: E402
 import platform  # noqa: E402
 import resource  # noqa: E402
 import statistics  # noqa: E402
@@ -169,8 +170,12 @@ def _sha256(path: Path) -> str:
 
 def run_child(mode: str, corpus: Path) -> dict:
     started = time.perf_counter()
+    # One BLAS thread on every side: "one process each side" means one core's worth of work,
+    # and on a shared machine a multi-threaded BLAS makes the bare side's figures swing wildly.
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
+           "MKL_NUM_THREADS": "1"}
     proc = subprocess.run([sys.executable, __file__, "--child", mode, str(corpus)],
-                          capture_output=True, text=True, check=False)
+                          capture_output=True, text=True, check=False, env=env)
     if proc.returncode != 0:
         raise SystemExit(f"bench child {mode} failed:\n{proc.stderr[-2000:]}")
     info = json.loads(proc.stdout.strip().splitlines()[-1])
