@@ -331,3 +331,33 @@ def test_timex_a_span_across_months_is_one_range(text, first, last):
     """'between 28 February and 2 March' is one span of days, not two dates."""
     exprs = find_dates(text, published=date(2022, 5, 6))
     assert [(e.kind, e.date, e.span_end) for e in exprs] == [("range", first, last)]
+
+
+def _previous_reading(day: int, mon: str, year: int, published: date | None) -> date | None:
+    """The reading before the direct one: dateparser, refusing a repaired impossible day."""
+    from reportedly.timex import _grammar, _parse_explicit
+
+    d = _parse_explicit(f"{day} {mon} {year}", published, True)
+    month = _grammar().months[mon]
+    return d if d and d.month == month and d.day == day else None
+
+
+@pytest.mark.parametrize("published", [date(2024, 3, 6), None])
+@pytest.mark.parametrize(
+    ("day", "mon", "year"),
+    [
+        (12, "March", 2024), (1, "January", 2019), (31, "December", 2023), (6, "March", 2024),
+        (7, "March", 2024), (29, "February", 2024), (29, "February", 2023),
+        (29, "February", 2000), (29, "February", 1900), (30, "February", 2024),
+        (31, "April", 2022), (30, "Sept", 2021), (15, "Aug", 2018), (3, "Jan", 2025),
+    ],
+)
+def test_timex_direct_day_month_year_matches_previous_reading(
+    day: int, mon: str, year: int, published: date | None
+) -> None:
+    """'12 March 2024' read directly gives the day dateparser gave, or None where it refused."""
+    from reportedly.timex import _calendar_day, _grammar
+
+    month = _grammar().months[mon]
+    assert _calendar_day(year, month, day, published) == _previous_reading(
+        day, mon, year, published)

@@ -222,14 +222,17 @@ class _extractor:
             chunks, lambda c: pool.submit(extract_chunk, c, self.policy), 2 * self.processes)
 
     def _dask(self) -> Extractor:
+        import dask
         from dask.distributed import Client, LocalCluster
 
         if self.scheduler:
             client = Client(self.scheduler)
             workers = max(1, len(client.scheduler_info().get("workers", {})))
         else:
-            cluster = LocalCluster(n_workers=self.processes if self.processes > 1 else 2,
-                                   threads_per_worker=1, processes=True, dashboard_address=None)
+            with dask.config.set({"distributed.nanny.pre-spawn-environ": _worker_environ()}):
+                cluster = LocalCluster(n_workers=self.processes if self.processes > 1 else 2,
+                                       threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
             self._close.append(cluster.close)
             client = Client(cluster)
             workers = len(cluster.workers)
@@ -238,6 +241,18 @@ class _extractor:
         return lambda chunks: _in_order(
             chunks, lambda c: client.submit(extract_chunk, c, self.policy, pure=False),
             2 * workers)
+
+
+def _worker_environ() -> dict[str, Any]:
+    """The environment Dask's nannies give the workers they start, without the
+    ``MALLOC_TRIM_THRESHOLD_`` Dask sets by default: a 64 KiB trim threshold hands the heap
+    back to the kernel again and again under spaCy's many small allocations, work a worker
+    that runs one job to its end does not need. The one-thread settings for BLAS stay."""
+    import dask
+
+    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", default={}) or {})
+    environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+    return environ
 
 
 def _in_order(chunks: Chunks, submit: Callable[[list[Document]], Any], window: int

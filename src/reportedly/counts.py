@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from reportedly import lexicons
 from reportedly.records import Fatalities
@@ -406,6 +406,13 @@ def parse_tolls(text: str) -> list[Toll]:
     """Every casualty expression in ``text``, in order; never raises on odd input."""
     if not isinstance(text, str) or not text:
         return []
+    return list(_tolls_of(text))
+
+
+# An event's mentions share sentences, and each mention reads all of its sentences' tolls;
+# the tolls are frozen, so one reading per sentence text serves them all.
+@lru_cache(maxsize=2048)
+def _tolls_of(text: str) -> tuple[Toll, ...]:
     g = _grammar()
     stated = _statements(g, text)
     # "No one was hurt" is a statement, not a count of one.
@@ -416,7 +423,7 @@ def parse_tolls(text: str) -> list[Toll]:
     for t in sorted(stated + counted + extra, key=lambda t: (t.start, -t.end)):
         if not any(u.start <= t.start and t.end <= u.end and u.kind == t.kind for u in merged):
             merged.append(t)
-    return merged
+    return tuple(merged)
 
 
 # --------------------------------------------------------------------------- codebook figures

@@ -9,11 +9,12 @@ asserts. Hedges around the statement ("reportedly", "if so", "appears") lower th
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from reportedly import lexicons
 from reportedly.records import Source
@@ -243,8 +244,35 @@ def _reporting_verb(token: Token) -> Token | None:
     return None
 
 
+# Attribution runs once per claim and once per sentence, and each run asks the same questions
+# of the claim's sentence (its lowered text, a trailing source, "according to", the hedges).
+# The answers depend on the sentence alone, so they are kept for the latest document: one
+# (doc, answers) pair, swapped whole, so a thread never reads one document's under another's.
+_SENT_MEMO: tuple[Doc | None, dict[tuple[Any, ...], Any]] = (None, {})
+
+
+def _per_sentence(key: tuple[Any, ...], sent: Span, compute: Callable[[], Any]) -> Any:
+    global _SENT_MEMO
+    memo = _SENT_MEMO
+    if memo[0] is not sent.doc:
+        memo = (sent.doc, {})
+        _SENT_MEMO = memo
+    full = (*key, sent.start, sent.end)
+    if full not in memo[1]:
+        memo[1][full] = compute()
+    return memo[1][full]
+
+
+def _lowered(sent: Span) -> str:
+    return _per_sentence(("lower",), sent, lambda: sent.text.lower())
+
+
 def _according_to(sent: Span) -> Span | None:
-    text = sent.text.lower()
+    return _per_sentence(("according",), sent, lambda: _find_according_to(sent))
+
+
+def _find_according_to(sent: Span) -> Span | None:
+    text = _lowered(sent)
     for phrase in _attr()["according_to"]["phrases"]:
         idx = text.find(phrase + " ")
         if idx < 0:
@@ -263,6 +291,10 @@ def _according_to(sent: Span) -> Span | None:
 def _trailing_report(sent: Span) -> tuple[list[Span], Token] | None:
     """'<statement>, SOHR and several Iraqi agencies reported Wednesday.': the speakers after
     the last comma before a sentence-final reporting verb (the parser often misreads these)."""
+    return _per_sentence(("trailing",), sent, lambda: _find_trailing_report(sent))
+
+
+def _find_trailing_report(sent: Span) -> tuple[list[Span], Token] | None:
     strong, _, _ = _verb_sets()
     for v in reversed(list(sent)):
         if v.lemma_.lower() not in strong or v.pos_ not in ("VERB", "AUX"):
@@ -305,7 +337,11 @@ def _cited(sent: Span) -> Span | None:
 
 def hedge_stance(sent: Span, base: str) -> str:
     """Lower a stance by the hedges in the sentence, never raise it."""
-    low = " " + sent.text.lower() + " "
+    return _per_sentence(("hedge", base), sent, lambda: _hedged(sent, base))
+
+
+def _hedged(sent: Span, base: str) -> str:
+    low = " " + _lowered(sent) + " "
     stance = base
     for pattern, hedged in _hedge_patterns():
         if pattern.search(low) and _weaker(hedged, stance):

@@ -286,12 +286,12 @@ class Gazetteer:
             return []
         from rapidfuzz import fuzz, process
 
-        names = self._region_names(country_code.upper(), admin1)
+        names = self._region_rows(country_code.upper(), admin1)
         found = process.extract(k, list(names), scorer=fuzz.ratio, score_cutoff=cutoff,
                                 limit=limit)
         out: list[Candidate] = []
         for match, score, _ in found:
-            for cand in names[match]:
+            for cand in map(_region_candidate, names[match]):
                 if near and haversine_km(near[0], near[1], cand.lat, cand.lon) > within_km:
                     continue  # a close spelling far from the holding town is another place
                 out.append(replace(cand, score=cand.score + (score - 100) / 10))
@@ -306,16 +306,18 @@ class Gazetteer:
         """
         if not country_code or not admin1:
             return None
-        towns = [c for cands in self._region_names(country_code.upper(), admin1).values()
-                 for c in cands]
+        towns = [row for rows in self._region_rows(country_code.upper(), admin1).values()
+                 for row in rows]
         if not towns:
             return None
         region = key(admin1)
-        named = [c for c in towns if key(c.name) == region]
-        return max(named or towns, key=lambda c: c.population)
+        named = [row for row in towns if key(row[1]) == region]
+        return _region_candidate(max(named or towns, key=lambda row: row[7]))
 
     @lru_cache(maxsize=256)  # noqa: B019 - one gazetteer per process, the cache lives with it
-    def _region_names(self, cc: str, admin1: str) -> dict[str, tuple[Candidate, ...]]:
+    def _region_rows(self, cc: str, admin1: str) -> dict[str, tuple[tuple[Any, ...], ...]]:
+        # Raw rows by name key, in index order: fuzzy matching reads only the keys, so a
+        # candidate is built just for the few names that match, not for every town of the region.
         query = (
             "SELECT p.geonameid, p.name, p.lat, p.lon, p.cc, p.admin1, p.fcode, p.population, "
             "n.is_primary, n.key FROM places p JOIN names n USING (pid) "
@@ -323,10 +325,9 @@ class Gazetteer:
         )
         with self._db_lock:
             rows = self._con.execute(query, (cc, admin1)).fetchall()
-        out: dict[str, list[Candidate]] = {}
-        for *fields, is_primary, k in rows:
-            score = prior(fields[6], fields[7], primary=bool(is_primary), variant=0)
-            out.setdefault(k, []).append(Candidate(*fields, score))
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        for row in rows:
+            out.setdefault(row[9], []).append(row)
         return {k: tuple(v) for k, v in out.items()}
 
     def place_of(self, geonameid: int) -> Candidate | None:
@@ -334,6 +335,12 @@ class Gazetteer:
             row = self._con.execute("SELECT pid FROM places WHERE geonameid = ?",
                                     (geonameid,)).fetchone()
         return self._place(row[0]) if row else None
+
+
+def _region_candidate(row: tuple[Any, ...]) -> Candidate:
+    """A candidate from one ``_region_rows`` row (its last two columns: is_primary, key)."""
+    *fields, is_primary, _ = row
+    return Candidate(*fields, prior(fields[6], fields[7], primary=bool(is_primary), variant=0))
 
 
 _SEAT_KM = 150.0  # a town this close to the region named like it is that region's seat

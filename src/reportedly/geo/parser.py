@@ -24,6 +24,7 @@ from reportedly.geo.gazetteer import Candidate, Gazetteer
 from reportedly.geo.normalise import key
 from reportedly.geo.places import place_nouns
 from reportedly.geodesy import haversine_km
+from reportedly.nlp import doc_text as shared_doc_text
 from reportedly.records import Toponym
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -633,7 +634,7 @@ _LAST: list = [None, None, None]  # doc, text, ents
 
 def _remember(doc: Doc) -> None:
     if _LAST[0] is not doc:
-        _LAST[:] = [doc, doc.text, tuple(doc.ents)]
+        _LAST[:] = [doc, shared_doc_text(doc), tuple(doc.ents)]  # the text the pipeline read
 
 
 def doc_text(doc: Doc) -> str:
