@@ -176,3 +176,68 @@ def store_target(request, tmp_path):
         counter = iter(range(10**6))
         return lambda: str(tmp_path / f"store-{next(counter)}.duckdb")
     return request.getfixturevalue("pg_schemas")
+
+
+# --- a local web site and feeds for the URL readers (watch, POST /api/documents) ------------
+
+
+def rss_feed(*items: tuple[str, str], title: str = "Sahel Wire",
+             host: str = "wire.example") -> str:
+    """An RSS feed called ``title`` with one item per (link slug, description)."""
+    body = "".join(
+        f"<item><title>{slug}</title><link>https://{host}/{slug}</link>"
+        f"<pubDate>Wed, 06 Mar 2024 10:00:00 GMT</pubDate><description>{text}</description>"
+        "</item>"
+        for slug, text in items
+    )
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{body}'
+            "</channel></rss>")
+
+
+class LocalSite:
+    """A web server on a free local port whose pages a test sets: path -> (status, content
+    type, body); any other path answers 404, and paths under /slow wait ``delay`` seconds."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.pages: dict[str, tuple[int, str, bytes]] = {}
+        self.delay = 0.0
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - the http.server hook's name
+                if self.path.startswith("/slow"):
+                    import time
+
+                    time.sleep(site.delay)
+                status, kind, body = site.pages.get(self.path, (404, "text/plain", b"gone"))
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", kind)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                except OSError:  # the client gave up waiting (a timeout test)
+                    pass
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def set(self, path: str, body: str, kind: str = "application/rss+xml") -> str:
+        """Serve ``body`` at ``path``; its URL."""
+        self.pages[path] = (200, kind, body.encode("utf-8"))
+        return self.url(path)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+

@@ -10,6 +10,7 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
+from conftest import LocalSite, rss_feed
 from reportedly.readers import web as web_reader
 from reportedly.server import create_app
 from reportedly.server.auth import KeyRing, parse_keys
@@ -321,54 +322,12 @@ GAROWE = (
 )
 
 
-def feed(*items: tuple[str, str]) -> str:
-    """An RSS feed titled Horn Wire with one item per (link slug, description)."""
-    body = "".join(
-        f"<item><title>{slug}</title><link>https://horn.example/{slug}</link>"
-        f"<pubDate>Wed, 06 Mar 2024 10:00:00 GMT</pubDate><description>{text}</description>"
-        "</item>" for slug, text in items)
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Horn Wire</title>{body}'
-            "</channel></rss>")
-
-
-class Site:
-    """A local web server serving the pages a test gives it: path -> (content type, body);
-    any other path answers 404."""
-
-    def __init__(self, pages: dict[str, tuple[str, str]]) -> None:
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the http.server hook's name
-                kind, text = pages.get(self.path, ("text/plain", "no such page"))
-                body = text.encode("utf-8")
-                self.send_response(200 if self.path in pages else 404)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def site():
-    web = Site({"/feed.xml": ("application/rss+xml", feed(("mogadishu", REPORT),
-                                                          ("garowe", GAROWE))),
-                "/baidoa.html": ("text/html", BAIDOA_PAGE)})
+    web = LocalSite()
+    web.set("/feed.xml", rss_feed(("mogadishu", REPORT), ("garowe", GAROWE), title="Horn Wire",
+                                  host="horn.example"))
+    web.set("/baidoa.html", BAIDOA_PAGE, "text/html")
     yield web
     web.close()
 

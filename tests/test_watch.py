@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from conftest import LocalSite, rss_feed
 from reportedly.cli import main
 from reportedly.readers import read_path
 from reportedly.readers.web import is_url, read_url
@@ -32,62 +30,9 @@ PAGE = (
 )
 
 
-def rss(*items: tuple[str, str]) -> str:
-    """A feed titled Sahel Wire with one item per (link slug, description)."""
-    body = "".join(
-        f"<item><title>{slug}</title><link>https://wire.example/{slug}</link>"
-        f"<pubDate>Wed, 06 Mar 2024 10:00:00 GMT</pubDate><description>{text}</description>"
-        "</item>"
-        for slug, text in items
-    )
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Sahel Wire</title>{body}' \
-           "</channel></rss>"
-
-
-class Site:
-    """A local web server whose pages a test sets: path -> (status, content type, body)."""
-
-    def __init__(self) -> None:
-        self.pages: dict[str, tuple[int, str, bytes]] = {}
-        self.delay = 0.0
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the http.server hook's name
-                if self.path.startswith("/slow"):
-                    time.sleep(site.delay)
-                status, kind, body = site.pages.get(self.path, (404, "text/plain", b"gone"))
-                try:
-                    self.send_response(status)
-                    self.send_header("Content-Type", kind)
-                    self.send_header("Content-Length", str(len(body)))
-                    self.end_headers()
-                    self.wfile.write(body)
-                except OSError:  # the client gave up waiting (the timeout test)
-                    pass
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
-
-    def set(self, path: str, body: str, kind: str = "application/rss+xml") -> str:
-        self.pages[path] = (200, kind, body.encode("utf-8"))
-        return self.url(path)
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture
 def site():
-    s = Site()
+    s = LocalSite()
     yield s
     s.close()
 
@@ -125,7 +70,7 @@ def test_watch_url_reader_tells_urls_from_paths():
 
 def test_watch_url_reader_reads_a_feed_a_page_and_a_text(site):
     """A feed at a URL gives its entries; a page its article text; a text file its text."""
-    feed = site.set("/feed", rss(("clash", CLASH), ("protest", PROTEST)))
+    feed = site.set("/feed", rss_feed(("clash", CLASH), ("protest", PROTEST)))
     page = site.set("/story.html", PAGE, "text/html; charset=utf-8")
     text = site.set("/brief.txt", CLASH, "text/plain; charset=utf-8")
     entries = list(read_url(feed))
@@ -144,7 +89,7 @@ def test_watch_url_reader_reads_a_feed_a_page_and_a_text(site):
 def test_watch_url_reader_failures_are_one_record_with_the_reason(site, path, reason):
     """A server error, a timeout or an empty answer is one error record naming URL and reason."""
     site.pages["/empty"] = (200, "text/plain", b"  ")
-    site.pages["/slow"] = (200, "application/rss+xml", rss(("c", CLASH)).encode())
+    site.pages["/slow"] = (200, "application/rss+xml", rss_feed(("c", CLASH)).encode())
     site.delay = 2.0
     (item,) = read_url(site.url(path), timeout=0.3)
     assert not hasattr(item, "text")
@@ -167,7 +112,7 @@ def test_watch_malformed_url_is_an_error_record(url):
 def test_watch_polls_ingest_new_items_once_and_log_each(site, tmp_path, pipeline, project_fuser):
     """The first poll ingests the feed's items; a repeat poll adds nothing and logs nothing; an
     item added later is ingested by the next poll; a failing feed is logged and the rest go on."""
-    feed = site.set("/feed", rss(("clash", CLASH), ("weather", WEATHER)))
+    feed = site.set("/feed", rss_feed(("clash", CLASH), ("weather", WEATHER)))
     broken = site.url("/missing")
     db = str(tmp_path / "w.duckdb")
     out = []
@@ -178,7 +123,7 @@ def test_watch_polls_ingest_new_items_once_and_log_each(site, tmp_path, pipeline
     again = watcher.poll()
     assert (again.read, again.failed) == (1, 1)  # only the broken feed, logged again
     assert len(log_of(db)) == n_log + 1
-    site.set("/feed", rss(("clash", CLASH), ("weather", WEATHER), ("protest", PROTEST)))
+    site.set("/feed", rss_feed(("clash", CLASH), ("weather", WEATHER), ("protest", PROTEST)))
     third = watcher.poll()
     assert third.extracted == 1
     statuses = [(r["path"], r["status"]) for r in log_of(db)]
@@ -192,7 +137,7 @@ def test_watch_polls_ingest_new_items_once_and_log_each(site, tmp_path, pipeline
 def test_watch_restarted_watcher_does_not_log_old_items_again(site, tmp_path, pipeline,
                                                               project_fuser):
     """A new watcher on the same store remembers what the log has seen, skipped items too."""
-    feed = site.set("/feed", rss(("clash", CLASH), ("weather", WEATHER)))
+    feed = site.set("/feed", rss_feed(("clash", CLASH), ("weather", WEATHER)))
     db = str(tmp_path / "w.duckdb")
     Watcher([feed], db=db).poll()
     n_log = len(log_of(db))
@@ -203,7 +148,7 @@ def test_watch_restarted_watcher_does_not_log_old_items_again(site, tmp_path, pi
 def test_watch_command_polls_and_reports_each_poll(site, tmp_path, pipeline, project_fuser,
                                                    capsys):
     """`reportedly watch FEED --polls 2 --every 1s` polls twice, one line on stderr each."""
-    feed = site.set("/feed", rss(("clash", CLASH)))
+    feed = site.set("/feed", rss_feed(("clash", CLASH)))
     db = str(tmp_path / "w.duckdb")
     assert main(["watch", feed, "--db", db, "--every", "1s", "--polls", "2"]) == 0
     err = capsys.readouterr().err

@@ -389,49 +389,26 @@ def _run_pipeline(
     items: Iterable[Document | tuple[str, str]], *, policy=None, processes: int = 1
 ) -> Iterator[Extraction]:
     """Extract documents in order, passing error records through, with progress on stderr.
-    With ``processes`` > 1 and more than one batch of input, the batches go to a pool of
-    worker processes (one batch is extracted here: starting workers would cost more)."""
-    if processes > 1:
-        yield from _run_parallel(items, policy=policy, processes=processes)
-        return
-    pipeline = _pipeline(policy)
-    batch_size = _batch_size()
-    pending: list[Document] = []
-    progress = _Progress()
-    for item in items:
-        if isinstance(item, tuple):
-            yield from _flush(pipeline, pending, progress)
-            pending = []
-            print(f"reportedly: error: {item[1]}", file=sys.stderr)
-            progress.step(failed=True)
-            yield Extraction(item[0], (), error=item[1])
-            continue
-        pending.append(item)
-        if len(pending) >= batch_size:
-            yield from _flush(pipeline, pending, progress)
-            pending = []
-    yield from _flush(pipeline, pending, progress)
-    progress.done()
-
-
-def _run_parallel(
-    items: Iterable[Document | tuple[str, str]], *, policy, processes: int
-) -> Iterator[Extraction]:
+    Documents go in batches of ``REPORTEDLY_BATCH_SIZE``; with ``processes`` > 1 and more than
+    one batch of input, the batches go to a pool of worker processes (one batch is extracted
+    here: starting workers would cost more)."""
     from collections import deque
     from itertools import chain, islice
-
-    from reportedly.batch import _extractor, extract_chunk
 
     size = _batch_size()
     stream = iter(items)
     groups = iter(lambda: list(islice(stream, size)), [])
-    head = list(islice(groups, 2))
+    head = list(islice(groups, 2)) if processes > 1 else []
     progress = _Progress()
     if len(head) < 2:
-        for group in head:
-            yield from _emit(group, extract_chunk(_docs_of(group), policy), progress)
+        pipeline = _pipeline(policy)
+        for group in chain(head, groups):
+            done = pipeline.pipe(_docs_of(group), batch_size=size)
+            yield from _emit(group, done, progress)
         progress.done()
         return
+    from reportedly.batch import _extractor
+
     pending: deque[list] = deque()
 
     def chunks() -> Iterator[list[Document]]:
@@ -449,7 +426,7 @@ def _docs_of(group: list) -> list[Document]:
     return [item for item in group if not isinstance(item, tuple)]
 
 
-def _emit(group: list, extractions: list[Extraction], progress: _Progress
+def _emit(group: list, extractions: Iterable[Extraction], progress: _Progress
           ) -> Iterator[Extraction]:
     """A group's results in input order: its error records where they were."""
     done = iter(extractions)
@@ -467,12 +444,6 @@ def _batch_size() -> int:
     from reportedly.settings import setting
 
     return max(1, setting("batch_size"))
-
-
-def _flush(pipeline, pending: list[Document], progress: _Progress) -> Iterator[Extraction]:
-    for ex in pipeline.pipe(pending, batch_size=_batch_size()):
-        progress.step()
-        yield ex
 
 
 class _Progress:

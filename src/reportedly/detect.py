@@ -178,24 +178,12 @@ def _forms(tok: Token) -> set[str]:
     return forms
 
 
-def _word_matches(word: str, tok: Token) -> bool:
-    """A phrase word, optionally with a part of speech: 'march/VERB' is not 'March'."""
-    form, _, pos = word.partition("/")
-    if pos and tok.pos_ not in pos.split("|"):
-        return False
-    return form in _forms(tok)
-
-
-def _matches(doc: Doc, i: int, words: tuple[str, ...]) -> bool:
-    if i + len(words) > len(doc):
-        return False
-    return all(_word_matches(w, t) for w, t in zip(words, doc[i : i + len(words)], strict=True))
-
-
 def _matches_at(
     forms: list[set[str]], tags: list[str], i: int, words: tuple[str, ...]
 ) -> bool:
-    """``_matches`` on a document's precomputed token forms and tags."""
+    """Do the phrase words match the tokens from ``i`` on, given each token's precomputed
+    forms and part of speech? A word may carry a part of speech: 'march/VERB' is not
+    'March'."""
     if i + len(words) > len(forms):
         return False
     for n, word in enumerate(words):
