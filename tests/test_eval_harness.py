@@ -607,3 +607,14 @@ def test_floors_file_is_well_formed():
     data = fl.load_floors(fl.default_floors_path())
     for name, spec in fl.DATASETS.items():
         assert set(data[name]["floors"]) == set(spec["fields"]) and len(data[name]["sha256"]) == 64
+
+
+@pytest.mark.parametrize(("ours", "theirs"), [
+    ("Şırnak", "Sirnak"), ("Diyarbakır", "Diyarbakir"), ("Łódzkie", "Lodzkie"),
+    ("Deir ez-Zor", "Deir ez Zor"),
+])
+def test_eval_acled_place_names_fold_letters_unicode_keeps(ours, theirs):
+    """Admin1 names compare equal across letters Unicode does not decompose (dotless i, ł)."""
+    from reportedly.evaluate.acled import _fold
+
+    assert _fold(ours) == _fold(theirs)

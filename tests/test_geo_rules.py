@@ -318,3 +318,75 @@ def test_geo_outlet_country_is_the_last_resort(geo, nlp):
     assert geo.locate(doc, [], start=first.start_char, end=first.end_char) is None
     loc = geo.locate(doc, [], start=first.start_char, end=first.end_char, home_country="PT")
     assert (loc.country_code, loc.geo_precision, loc.relation) == ("PT", 3, "country")
+
+
+# --- coding notes, regional coherence, area words, lexicon-named regions ---------------------
+
+
+@pytest.mark.parametrize(("text", "name", "precision"), [
+    ("On 3 May 2023, gunmen raided a farm outside a hamlet near the border (Kherson) "
+     "[coded to Beryslav].", "Beryslav", 2),
+    ("On 9 July 2023, rebels shelled positions in the hills (coded to Goma with GP3), "
+     "North Kivu.", "Goma", 3),
+    ("On 2 March 2023, a small bomb went off in a market. Location coded as Kandahar.",
+     "Kandahar", 2),
+])
+def test_geo_coded_to_note_names_the_event_place(geo, nlp, text, name, precision):
+    """An event note's "coded to X" names the place the event is coded to, with the
+    precision it gives ("with GP3") or else 2: the event happened near X, not in it."""
+    loc = locate_first(geo, nlp, text)
+    assert (loc.name, loc.geo_precision) == (name, precision)
+
+
+def test_geo_coded_to_note_ignores_a_foreign_namesake(geo, nlp):
+    """A coded name read as a town in another country than the sentence's is not taken."""
+    text = ("On 4 April 2023, militia fighters abducted two farmers in a village of Ituri "
+            "province [coded to Mambasa].")
+    loc = locate_first(geo, nlp, text)
+    assert loc is None or loc.country_code == "CD"
+
+
+def test_geo_town_in_named_region_beats_namesake_elsewhere(geo, nlp):
+    """Spatial coherence: with a region named in the sentence, the town inside it is the
+    event place, not a namesake town of the same country far away."""
+    text = ("On 4 June 2023, troops advanced in the direction of Pasika - Bohorodychne, "
+            "Donetsk, under heavy fire.")
+    loc = locate_first(geo, nlp, text)
+    assert (loc.name, loc.admin1) == ("Bohorodychne", "Donetsk")
+
+
+@pytest.mark.parametrize("word", ["area", "axis", "township", "countryside"])
+def test_geo_area_word_after_town_is_precision_two(geo, nlp, word):
+    """"X area", "X axis", "X township": the area around the town is known, not the spot
+    (ACLED geo_precision 2)."""
+    text = f"On 6 June 2023, soldiers clashed with rebels in the Saraqib {word} overnight."
+    loc = locate_first(geo, nlp, text)
+    assert (loc.admin1, loc.geo_precision) == ("Idleb", 2)
+
+
+def test_geo_area_word_does_not_vote_for_the_country():
+    """"Toto area" makes Toto an area, not a region: a namesake town abroad gets one vote for
+    its country, the region the sentence names two."""
+    from reportedly.geo.locate import _sentence_countries
+    from reportedly.records import Toponym
+
+    text = "Gunmen looted sheep in Toto area, north of Kassala."
+    toto = Toponym(23, 27, "Toto", 1, "Toto", 23.1, 84.5, "IN", "Jharkhand", "PPL")
+    kassala = Toponym(43, 50, "Kassala", None, "Kassala", 15.5, 36.4, "SD", "Kassala", "ADM1")
+    assert _sentence_countries(text, [toto, kassala]) == {"SD"}
+
+
+@pytest.mark.parametrize(("town", "admin1"), [
+    ("Nablus", "West Bank"), ("Hebron", "West Bank"), ("Khan Yunis", "Gaza Strip"),
+])
+def test_geo_lexicon_named_region_holds_its_towns(gaz, town, admin1):
+    """Where the source lists only governorates, the admin1 lexicon names the first-order
+    regions by GeoNames code (Palestine: West Bank, Gaza Strip) and the towns are filed there."""
+    best = next(c for c in gaz.candidates(town) if c.country_code == "PS")
+    assert best.admin1 == admin1
+
+
+def test_geo_lexicon_named_region_keeps_governorates_as_second_order(gaz):
+    """The source's governorates of such a country stay in the index as ADM2 places."""
+    found = [c for c in gaz.candidates("Tulkarm") if c.feature_code == "ADM2"]
+    assert found and found[0].admin1 == "West Bank"

@@ -7,7 +7,6 @@ every field; beside it stands the baseline of always answering the most common g
 from __future__ import annotations
 
 import csv
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from itertools import zip_longest
 from typing import Any
 
 from ..errors import E, ReportedlyError
+from ..geo.normalise import fold as geo_fold
 from ..geodesy import haversine_km
 from ..records import Document
 from .common import (
@@ -122,10 +122,9 @@ def _to_date(value: str) -> date | None:
 
 def _fold(value: Any) -> str:
     """Place names compare without case, accents, hyphens, apostrophes or spaces: gazetteers
-    disagree on all of them ("Deir ez-Zor" / "Deir ez Zor", "Sana'a" / "Sanaa")."""
-    text = unicodedata.normalize("NFKD", _text(value))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return "".join(c for c in text if c.isalnum())
+    disagree on all of them ("Deir ez-Zor" / "Deir ez Zor", "Sana'a" / "Sanaa", "Şırnak" /
+    "Sirnak", where the dotless i is a letter Unicode does not decompose)."""
+    return "".join(c for c in geo_fold(_text(value)) if c.isalnum())
 
 
 def read_gold(path: str, *, limit: int | None = None) -> list[GoldRow]:

