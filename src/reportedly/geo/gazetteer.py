@@ -281,7 +281,7 @@ class Gazetteer:
         Another romanisation of the same name counts as a close spelling when both reduce to
         the same consonant skeleton ("Ein Issa" / "‘Ayn ‘Īsá", "Tal Tamer" / "Tall Tamr"): the
         sound forms are then scored instead of the letters. Junk stays out: "Saturday" is not
-        Lusaka, and "Kibumba" is not Kirumba (another consonant).
+        Lusaka, "Kibumba" not Kirumba (another consonant), "Sharan" not Şūrān (other vowels).
         ``near`` keeps only places within ``within_km`` of the enclosing town: a region is too
         large to vouch for a one-letter neighbour ("Kibumba" is not Kirumba, 150 km away).
         """

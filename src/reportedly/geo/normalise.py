@@ -2,7 +2,9 @@
 
 Transliterations of the same place differ in accents, hyphens, apostrophes, spacing and the
 Arabic article ("Al-Bukamal", "Albu Kamal", "AlbuKamal", "Ālbū Kamāl"); every name is reduced
-to a key that ignores all of these, so the spellings meet in one index entry.
+to a key that ignores all of these, so the spellings meet in one index entry. Romanisations
+that differ in letters too ("Ein Issa" / "‘Ayn ‘Īsá") meet only in the looser sound forms that
+fuzzy lookup inside one region compares (``sound_key``, ``skeleton``).
 """
 
 from __future__ import annotations
