@@ -18,7 +18,7 @@ from typing import Any
 
 from reportedly import lexicons
 from reportedly.geo import build
-from reportedly.geo.normalise import article_key, key, suffix_key
+from reportedly.geo.normalise import article_key, key, skeleton, sound_key, suffix_key
 from reportedly.geo.places import curated
 from reportedly.geodesy import haversine_km
 
@@ -278,25 +278,61 @@ class Gazetteer:
 
         For villages news copy spells differently from GeoNames ("Buuloburde" / "Buulobarde")
         once the enclosing region is known; outside a region fuzzy matching finds junk.
+        Another romanisation of the same name counts as a close spelling when both reduce to
+        the same consonant skeleton ("Ein Issa" / "‘Ayn ‘Īsá", "Tal Tamer" / "Tall Tamr"): the
+        sound forms are then scored instead of the letters. Junk stays out: "Saturday" is not
+        Lusaka, "Kibumba" not Kirumba (another consonant), "Sharan" not Şūrān (other vowels).
         ``near`` keeps only places within ``within_km`` of the enclosing town: a region is too
         large to vouch for a one-letter neighbour ("Kibumba" is not Kirumba, 150 km away).
         """
         k = key(name or "")
         if len(k) < _FUZZY_MIN_LEN or not country_code or not admin1:
             return []
-        from rapidfuzz import fuzz, process
-
         names = self._region_rows(country_code.upper(), admin1)
-        found = process.extract(k, list(names), scorer=fuzz.ratio, score_cutoff=cutoff,
-                                limit=limit)
-        out: list[Candidate] = []
-        for match, score, _ in found:
+        best: dict[int | None, Candidate] = {}
+        for match, score in self._close_names(name, k, country_code.upper(), admin1, cutoff,
+                                              limit):
             for cand in map(_region_candidate, names[match]):
                 if near and haversine_km(near[0], near[1], cand.lat, cand.lon) > within_km:
                     continue  # a close spelling far from the holding town is another place
-                out.append(replace(cand, score=cand.score + (score - 100) / 10))
-        out.sort(key=lambda c: (-c.score, -c.population))
+                cand = replace(cand, score=cand.score + (score - 100) / 10)
+                # a place matched under several of its names is one reading, at its best
+                if cand.geonameid not in best or cand.score > best[cand.geonameid].score:
+                    best[cand.geonameid] = cand
+        out = sorted(best.values(), key=lambda c: (-c.score, -c.population))
         return out[:limit]
+
+    # --- fuzzy helpers: spelling and romanisation distance (used by ``fuzzy`` only) -------
+
+    def _close_names(
+        self, name: str, k: str, cc: str, admin1: str, cutoff: float, limit: int
+    ) -> list[tuple[str, float]]:
+        """Region name keys within ``cutoff`` of ``name``, by letters or by sound, best first."""
+        from rapidfuzz import fuzz, process
+
+        best: dict[str, float] = {}
+        for match, score, _ in process.extract(
+                k, list(self._region_rows(cc, admin1)), scorer=fuzz.ratio, score_cutoff=cutoff,
+                limit=limit):
+            best[match] = score
+        sound = sound_key(name)
+        # only a name with the very same consonants may be another romanisation of it
+        for other, match in self._region_sounds(cc, admin1).get(skeleton(name), ()):
+            score = fuzz.ratio(sound, other)
+            if score >= cutoff and score > best.get(match, -1.0):
+                best[match] = score
+        return sorted(best.items(), key=lambda ms: -ms[1])
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one gazetteer per process, the cache lives with it
+    def _region_sounds(self, cc: str, admin1: str) -> dict[str, tuple[tuple[str, str], ...]]:
+        """The region's (sound form, name key) pairs by consonant skeleton."""
+        out: dict[str, set[tuple[str, str]]] = {}
+        for k, rows in self._region_rows(cc, admin1).items():
+            # a primary name keeps its word breaks, which show an article inside it
+            # ("Tall al Abyad"); alternate names are known by their keys only
+            for text in {k, *(row[1] for row in rows if key(row[1]) == k)}:
+                out.setdefault(skeleton(text), set()).add((sound_key(text), k))
+        return {s: tuple(sorted(pairs)) for s, pairs in out.items()}
 
     def region_seat(self, country_code: str, admin1: str) -> Candidate | None:
         """The town a region-level event is coded to: ACLED's provincial capital.
