@@ -390,3 +390,31 @@ def test_geo_lexicon_named_region_keeps_governorates_as_second_order(gaz):
     """The source's governorates of such a country stay in the index as ADM2 places."""
     found = [c for c in gaz.candidates("Tulkarm") if c.feature_code == "ADM2"]
     assert found and found[0].admin1 == "West Bank"
+
+
+def test_geo_sole_region_scopes_a_cued_name_without_holder(geo, nlp):
+    """A cued name the gazetteer spells otherwise, with no holder right after it, is looked
+    up among the towns of the one first-order region the text names."""
+    text = ("On 3 May 2023, fighters stormed a checkpoint in Tel Hamis town and later clashed "
+            "with tribal gunmen on the main road leading north to the Al Hasakeh countryside.")
+    found = {t.text: t for t in geo.toponyms(nlp(text))}
+    assert found["Tel Hamis"].admin1 == "Al Hasakeh"
+    assert found["Tel Hamis"].feature_code == "PPL"
+
+
+def test_geo_town_named_for_its_district_vouches_for_the_district(geo, nlp):
+    """A holder town followed by "district" stands for the district: a close spelling of a
+    town of its region farther than a town's surroundings still matches."""
+    text = ("On 8 May 2023, soldiers burned houses in Mogoak town (Mogoak township, "
+            "Pyin Oo Lwin district, Mandalay region).")
+    loc = locate_first(geo, nlp, text)
+    assert (loc.name, loc.admin1) == ("Mogok", "Mandalay")
+
+
+def test_geo_town_after_locative_beats_town_named_as_attribute(geo, nlp):
+    """Of two towns in the trigger sentence, the one after "in" is the event place, not one
+    named before it as an attribute ("the Kisumu traders' association")."""
+    text = ("On 2 May 2023, a crowd attacked the office of the Kisumu traders' association "
+            "in Homa Bay after a dispute over market fees.")
+    loc = locate_first(geo, nlp, text)
+    assert loc.name == "Homa Bay"

@@ -104,6 +104,13 @@ _UNKNOWN_BEFORE = re.compile(
 )
 
 
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|near|outside|around|inside|into|on|off|across)\s+(?:the\s+)?"
+    r"(?:(?:city|town|village|area|district|camp|vicinity|outskirts|countryside)\s+of\s+)?"
+    r"(?:the\s+)?$", re.IGNORECASE)
+_REGION_AFTER = re.compile(r"\s+(?:region|province|governorate|state|oblast)\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class _Pick:
     toponym: Toponym
@@ -266,6 +273,11 @@ def _pick(text, places, bounds, i, countries) -> _Pick | None:
             # the nearest known holder of a place the gazetteer lacks ("in Ankoum (Ansongo,
             # Gao)") is where the event is, not a town named earlier as an attribute
             found = [t for t in found if _holds_unknown(text, t, places)] or found
+        if rank == 0 and j == i:
+            # a town after a locative preposition is where the event is; one named before as
+            # an attribute ("the Homa Bay women's seat", "Gao entrepreneurs") is not
+            found = [t for t in found if _LOCATIVE.search(text, max(0, t.start - 60), t.start)
+                     and not _REGION_AFTER.match(text, t.end)] or found
         if found:
             return _make_pick(text, found[0], places, nearby=j != i)
     if prominent := _prominent(places, countries):

@@ -156,6 +156,7 @@ _BESIDE = 2.0  # bonus for a town named with a nearby town of its district ("Pal
 _AREAS = ("region", "district")
 _CLOSE_READING = 0.5  # prior gap within which a second reading may make a name a place
 _NEARBY = 1.2  # bonus for a reading close to other places of the document
+_DISTRICT_AFTER = re.compile(r"\s+(?:district|township|county|prefecture|division)\b", re.I)
 _FUZZY_NEAR_KM = 60.0  # a fuzzy village lies this close to the town named as holding it
 _FUZZY_REGION_CUTOFF = 88.0  # with only a region to vouch for it, a closer spelling is needed
 
@@ -517,20 +518,24 @@ class Geoparser:
         for m in resolved:
             covered[m.start : m.end] = b"\x01" * (m.end - m.start)
         added = []
+        # one first-order region named in the whole text scopes a cued name with no holder of
+        # its own ("clashes in Ein Issa camp and on the M4 highway in Ar Raqqa countryside")
+        regions = {(m.best.country_code, m.best.admin1): m for m in resolved
+                   if m.best.feature_code == "ADM1" and m.best.admin1}
+        sole = next(iter(regions.values())) if len(regions) == 1 else None
         for a, b in _name_runs(text):
             if any(covered[a:b]) or not _cued(text, a, b):
                 continue
-            holder = _holder(text, b, resolved)
+            holder = _holder(text, b, resolved) or sole
             if holder is None or holder.best is None or not holder.best.admin1:
                 continue
             name = _POSSESSIVE.sub("", _LEADING_THE.sub("", text[a:b])).strip()
-            town = holder.best.feature_code.startswith("PP")
-            cands = self.gaz.fuzzy(
-                name, country_code=holder.best.country_code or "", admin1=holder.best.admin1,
-                near=(holder.best.lat, holder.best.lon) if town else None,
-                within_km=_FUZZY_NEAR_KM,
-                cutoff=self.gaz.FUZZY_CUTOFF if town else _FUZZY_REGION_CUTOFF,
-            )
+            cands = self._fuzzy_in(name, holder, town=holder.best.feature_code.startswith("PP"))
+            if not cands and holder.best.feature_code.startswith("PP") and _DISTRICT_AFTER.match(
+                    text, holder.end):
+                # a town named for its district ("Mogoke township, Pyinoolwin district")
+                # vouches for the district, which reaches further than a town's surroundings
+                cands = self._fuzzy_in(name, holder, town=False)
             if cands:
                 start = a + text[a:b].find(name)
                 added.append(_Mention(start, start + len(name), name, cands, True,
@@ -539,6 +544,15 @@ class Geoparser:
             return mentions
         kept = [m for m in mentions if not any(m.start < x.end and x.start < m.end for x in added)]
         return sorted(kept + added, key=lambda m: m.start)
+
+    def _fuzzy_in(self, name: str, holder: _Mention, *, town: bool) -> list[Candidate]:
+        best = holder.best
+        assert best is not None
+        return self.gaz.fuzzy(
+            name, country_code=best.country_code or "", admin1=best.admin1 or "",
+            near=(best.lat, best.lon) if town else None, within_km=_FUZZY_NEAR_KM,
+            cutoff=self.gaz.FUZZY_CUTOFF if town else _FUZZY_REGION_CUTOFF,
+        )
 
     # --- resolution --------------------------------------------------------------------------
 
