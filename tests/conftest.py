@@ -178,6 +178,28 @@ def store_target(request, tmp_path):
     return request.getfixturevalue("pg_schemas")
 
 
+@pytest.fixture
+def store_opener(store_target):
+    """Gives a factory of store openers: ``store_opener(Fuser)`` opens new stores on each
+    backend with that fuser unless one is given; every store opened is closed after."""
+    from reportedly.store import Store
+
+    opened = []
+
+    def factory(default_fuser):
+        def _open(**kw):
+            kw.setdefault("fuser", default_fuser())
+            store = Store(store_target(), **kw)
+            opened.append(store)
+            return store
+
+        return _open
+
+    yield factory
+    for store in opened:
+        store.close()
+
+
 # --- a local web site and feeds for the URL readers (watch, POST /api/documents) ------------
 
 

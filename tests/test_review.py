@@ -86,18 +86,9 @@ def ingest(store: Store, d: Document, event: Event):
 
 
 @pytest.fixture
-def open_store(store_target):
-    opened: list[Store] = []
-
-    def _open(**kw) -> Store:
-        kw.setdefault("fuser", MatchByPlace())
-        store = Store(store_target(), **kw)
-        opened.append(store)
-        return store
-
-    yield _open
-    for store in opened:
-        store.close()
+def open_store(store_opener):
+    """Opens new stores with the place-matching fuser, on each backend."""
+    return store_opener(MatchByPlace)
 
 
 @pytest.fixture
