@@ -418,3 +418,15 @@ def test_geo_town_after_locative_beats_town_named_as_attribute(geo, nlp):
             "in Homa Bay after a dispute over market fees.")
     loc = locate_first(geo, nlp, text)
     assert loc.name == "Homa Bay"
+
+
+@pytest.mark.parametrize(("text", "name", "cc"), [
+    ("Flights were halted at Heathrow on Monday after a drone sighting, police said.",
+     "Heathrow Airport", "GB"),
+    ("Two rockets landed inside Hmeimim Air Base late on Sunday.", "Hmeimim Air Base", "SY"),
+])
+def test_geo_airport_is_a_place(geo, nlp, text, name, cc):
+    """An airport or air base the curated lexicon names is a place of its own (ACLED
+    geo_precision 1), not a namesake town elsewhere ("Heathrow, Florida")."""
+    loc = locate_first(geo, nlp, text)
+    assert (loc.name, loc.country_code, loc.geo_precision) == (name, cc, 1)

@@ -29,6 +29,7 @@ _KIND_WEIGHT = {
     "TERR": 2.5,
     "RGN": 2.0,
     "PSTB": 2.0,
+    "AIRP": 2.0,
     "ADM1": 0.3,
     "ADM2": 0.3,
     "PPLC": 1.0,

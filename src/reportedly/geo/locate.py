@@ -20,7 +20,7 @@ from reportedly.geo.gazetteer import Gazetteer, ascii_name
 from reportedly.geo.parser import doc_text
 from reportedly.records import Location, Toponym
 
-_SPECIFIC = ("PPL", "PPLC", "PPLA", "PSTB", "FAC")
+_SPECIFIC = ("PPL", "PPLC", "PPLA", "PSTB", "AIRP", "FAC")
 _REGIONAL = ("ADM1", "ADM2", "TERR", "RGN")
 _WINDOW = 3  # sentences either side of the trigger sentence to look in
 _PLACE_WORDS = r"(?:the\s+)?(?:(?:border\s+)?(?:city|town|village|area|region|province|" \

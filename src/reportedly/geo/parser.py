@@ -851,7 +851,7 @@ def _nearby(c: Candidate, anchors: list[Candidate]) -> float:
 
 def _standalone(top: Candidate) -> bool:
     """Without a cue, only a country, region, curated place or big city is taken as a place."""
-    if top.feature_code in ("PCLI", "ADM1", "TERR", "RGN", "PSTB", "CONT"):
+    if top.feature_code in ("PCLI", "ADM1", "TERR", "RGN", "PSTB", "AIRP", "CONT"):
         return True
     return top.feature_code.startswith("PP") and top.population >= _BIG_CITY and top.score >= 4
 

@@ -11,7 +11,7 @@ from reportedly import lexicons
 from reportedly.errors import E, ReportedlyError
 
 # kind -> the GeoNames-style feature code the gazetteer reports for it.
-KINDS = {"region": "RGN", "territory": "TERR", "crossing": "PSTB"}
+KINDS = {"region": "RGN", "territory": "TERR", "crossing": "PSTB", "airport": "AIRP"}
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def ruler_patterns() -> list[dict[str, Any]]:
     """EntityRuler patterns for the curated names only (GeoNames is matched by the parser)."""
     patterns = []
     for place in curated():
-        label = "LOC" if place.kind in ("region", "crossing") else "GPE"
+        label = "LOC" if place.kind in ("region", "crossing", "airport") else "GPE"
         for name in (place.name, *place.aliases):
             for form in sorted(_variants(name)):
                 patterns.append({"label": label, "pattern": form, "id": f"place:{place.name}"})
