@@ -83,6 +83,20 @@ def test_prefilter_never_crashes(text):
     assert is_relevant(text) in (True, False)
 
 
+_CUE_TEXT = st.text(alphabet=st.sampled_from(list("aeiklorst -\n,.'ſKİıSTAKOL")) | st.characters(),
+                    max_size=200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(cue_words()) | _CUE_TEXT, max_size=8).map(" ".join))
+def test_prefilter_word_start_scan_reads_as_the_whole_alternation(text):
+    """Trying at each word start only the cues of its first two letters finds what the one
+    big alternation finds, in the same order (case folding such as 'ſ' for 's' included)."""
+    from reportedly.prefilter import _cue_matches, _regex
+
+    assert _cue_matches(text) == [m.group(0) for m in _regex().finditer(text)]
+
+
 def test_prefilter_keeps_the_acled_dev_notes():
     """At least 99.5% of the ACLED dev notes (all of them reports of events) pass."""
     if not ACLED.is_file():

@@ -59,6 +59,52 @@ def _regex() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{_alternation(cue_words())})", re.IGNORECASE)
 
 
+# Where a cue can begin: a letter or digit that starts a word (every cue phrase does).
+_WORD_START = re.compile(r"(?<![\w-])[a-z0-9]", re.IGNORECASE)
+
+
+@cache
+def _buckets() -> dict[str, re.Pattern[str]]:
+    """The cue alternation split by the first two letters of its phrases, in the same order.
+
+    Python's ``re`` tries all 700 alternatives at every character of a text; at the start of
+    a word only the phrases that begin with its two letters can match, so each word start
+    tries only those. Every phrase begins with two ASCII letters or digits (the whole
+    alternation stands in for anything else)."""
+    groups: dict[str, list[str]] = {}
+    for phrase in cue_words():
+        pattern = _phrase_pattern(phrase)
+        if pattern:
+            groups.setdefault(phrase.strip().lower()[:2], []).append(phrase)
+    return {key: re.compile(rf"(?:{_alternation(words)})", re.IGNORECASE)
+            for key, words in groups.items()}
+
+
+_ASCII_PAIR = re.compile(r"[a-z0-9]{2}")
+
+
+def _cue_matches(head: str) -> list[str]:
+    """The cue words of a text, as ``_regex().finditer`` reads them (left to right, the first
+    alternative that matches at a position, the next search after its end)."""
+    buckets, whole = _buckets(), _regex()
+    found: list[str] = []
+    end = 0
+    for start in _WORD_START.finditer(head):
+        i = start.start()
+        if i < end:
+            continue
+        key = head[i : i + 2].lower()
+        if _ASCII_PAIR.fullmatch(key):
+            bucket = buckets.get(key)
+            match = bucket.match(head, i) if bucket is not None else None
+        else:  # a letter case-folding can make a cue of ("ſ" for "s"): the whole alternation
+            match = whole.match(head, i)
+        if match is not None:
+            found.append(match.group(0))
+            end = match.end()
+    return found
+
+
 @cache
 def _weak() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Whole-match tests: is a matched cue one of the weak phrases, one of the strong ones?"""
@@ -105,8 +151,8 @@ def cues(text: str | None) -> tuple[list[str], list[str]]:
     head = _masks().sub(_blank, head)
     weak_re, strong_re = _weak()
     strong, weak = [], []
-    for match in _regex().finditer(head):
-        word = match.group(0).lower()
+    for matched in _cue_matches(head):
+        word = matched.lower()
         is_weak = weak_re.fullmatch(word) and not strong_re.fullmatch(word)
         (weak if is_weak else strong).append(word)
     return strong, weak
