@@ -10,7 +10,7 @@ line plainly runs on into the next, as in hard-wrapped text.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any
 
@@ -86,6 +86,25 @@ def doc_text(doc: Doc) -> str:
     text = doc.text
     _LAST_TEXT = (doc, text)
     return text
+
+
+# Answers that depend on one document alone (a sentence's speakers, whether a token reports
+# speech), kept for the latest document: one (doc, answers) pair, swapped whole, so a thread
+# never reads one document's answers under another's doc.
+_DOC_MEMO: tuple[Doc | None, dict[tuple[Any, ...], Any]] = (None, {})
+
+
+def per_doc(doc: Doc, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+    """``compute()``, worked out once per ``key`` for the latest document asked about."""
+    global _DOC_MEMO
+    memo = _DOC_MEMO
+    if memo[0] is not doc:
+        memo = (doc, {})
+        _DOC_MEMO = memo
+    answers = memo[1]
+    if key not in answers:
+        answers[key] = compute()
+    return answers[key]
 
 
 def parse(text: str) -> Doc:
