@@ -1,0 +1,60 @@
+"""The spaCy stage: the model's attribute ruler and lemmatizer read faster, to the same effect."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+STAND_INS = ("fast_attribute_ruler", "fast_lemmatizer")
+WORDS = ["gon", "na", "got", "ta", "let", "'s", "ai", "n't", "nothin'", "y'", "all", "c'm",
+         "on", "There", "is", "are", "it", "you", "I", "me", "did", "have", "had", "do",
+         "that", "which", "not", "be", "am", "'re", "'ve", "gets", "got", "police", "said",
+         "Rebels", "attacked", "the", "village", "on", "Monday", ",", ".", "\n", "  ", "-"]
+
+
+def _signature(doc):
+    return [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i) for t in doc]
+
+
+def _stock(nlp, text):
+    """The text read with the model's own attribute ruler and lemmatizer."""
+    swaps = (("attribute_ruler", "fast_attribute_ruler"), ("lemmatizer", "fast_lemmatizer"))
+    for original, fast in swaps:
+        nlp.enable_pipe(original)
+        nlp.disable_pipe(fast)
+    try:
+        return nlp(text)
+    finally:  # the session's pipeline as it was
+        for original, fast in swaps:
+            nlp.disable_pipe(original)
+            nlp.enable_pipe(fast)
+
+
+def test_nlp_stand_ins_take_the_place_of_the_model_components(nlp):
+    """The stand-ins run; the model's ruler and lemmatizer stay in the pipeline, disabled."""
+    assert set(STAND_INS) <= set(nlp.pipe_names)
+    assert {"attribute_ruler", "lemmatizer"} <= set(nlp.disabled)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen attacked a police post near the border on Tuesday, killing two officers.",
+        "We're gon na go, y' all, and it ai n't nothin' they gave to you and me.",
+        "Let's see: there is a crowd, there are two. Did it? I did have it. Do that.",
+        "  \n\nPolice said   the road was   closed.\n- Rebels shelled it\n",
+        "He gets what he got; which was not what she'd had.",
+        "",
+    ],
+)
+def test_nlp_stand_ins_set_what_the_model_components_set(nlp, text):
+    """Tag, part of speech, morphology, lemma and parse match the model's own components."""
+    assert _signature(nlp(text)) == _signature(_stock(nlp, text))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=30).map(" ".join))
+def test_nlp_stand_ins_agree_on_any_word_sequence(nlp, text):
+    """On any mix of the words the rules name, the stand-ins agree with the originals."""
+    assert _signature(nlp(text)) == _signature(_stock(nlp, text))
