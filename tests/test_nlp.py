@@ -58,3 +58,29 @@ def test_nlp_stand_ins_set_what_the_model_components_set(nlp, text):
 def test_nlp_stand_ins_agree_on_any_word_sequence(nlp, text):
     """On any mix of the words the rules name, the stand-ins agree with the originals."""
     assert _signature(nlp(text)) == _signature(_stock(nlp, text))
+
+
+def test_nlp_tokenizer_for_the_model_vocab_is_the_model_tokenizer(nlp):
+    """Phrase patterns over the model's vocabulary are split by the model's own tokenizer;
+    another vocabulary gets a blank English one."""
+    import spacy
+
+    from reportedly.nlp import tokenizer_for
+
+    assert tokenizer_for(nlp.vocab) is nlp.tokenizer
+    other = spacy.blank("en").vocab
+    assert tokenizer_for(other).vocab is other
+
+
+def test_nlp_actor_names_split_alike_by_the_model_and_a_blank_tokenizer(nlp):
+    """The actor lexicon's names split the same way by the model's tokenizer and a blank
+    English one (the matchers were built with the blank one before)."""
+    import spacy
+
+    from reportedly.actors import ActorResolver
+
+    k = ActorResolver().k
+    names = [*k.exact, *sorted(k.heads), *sorted(k.protest_nouns)]
+    blank = spacy.blank("en", vocab=nlp.vocab).tokenizer
+    assert [[t.text for t in d] for d in nlp.tokenizer.pipe(names)] == [
+        [t.text for t in d] for d in blank.pipe(names)]
