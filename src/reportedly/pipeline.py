@@ -89,7 +89,12 @@ class Pipeline:
         return self.extract_doc(document, self.nlp(nlp_text(document.text)))
 
     def extract_doc(self, document: Document, doc: Doc) -> Extraction:
-        ctx = self._context(document, doc)
+        cues = detect.matcher()(doc)
+        if not detect.has_trigger(cues):
+            # no sentence holds an event word, so no mention opens (find_mentions) and no
+            # event comes out: its dates, places and actors need not be read
+            return Extraction(document.id, ())
+        ctx = self._context(document, doc, cues)
         mentions = find_mentions(ctx)
         events = []
         for n, mention in enumerate(mentions):
@@ -100,9 +105,9 @@ class Pipeline:
 
     # --- stages ---------------------------------------------------------------------------
 
-    def _context(self, document: Document, doc: Doc) -> Context:
+    def _context(self, document: Document, doc: Doc, cues: list[CueHit]) -> Context:
         sents = list(doc.sents)
-        hits = detect.group_hits_by_sentence(detect.matcher()(doc))
+        hits = detect.group_hits_by_sentence(cues)
         times: dict[int, list[timex.TimeExpr]] = {}
         bounds = [(s.start_char, s.end_char) for s in sents]
         text = doc_text(doc)
