@@ -84,3 +84,22 @@ def test_nlp_actor_names_split_alike_by_the_model_and_a_blank_tokenizer(nlp):
     blank = spacy.blank("en", vocab=nlp.vocab).tokenizer
     assert [[t.text for t in d] for d in nlp.tokenizer.pipe(names)] == [
         [t.text for t in d] for d in blank.pipe(names)]
+
+
+@pytest.mark.parametrize("word", ["attack", "village", "Attack", "", "zzzz", 3, None])
+def test_nlp_lemma_index_answers_in_as_its_list(word):
+    """The lemmatizer's index of known lemmas, looked up in a set, answers ``in`` as the
+    plain list does, and still is that list."""
+    from reportedly.nlp import _Members
+
+    words = ["attack", "village", "3"]
+    index = _Members(words)
+    assert (word in index) == (word in words) and index == words
+
+
+def test_nlp_lemmatizer_index_is_looked_up_in_sets(nlp):
+    """The model's lemma index lists are replaced by set-backed lists of the same words."""
+    from reportedly.nlp import _Members
+
+    index = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    assert index and all(isinstance(words, _Members) for words in index.values())

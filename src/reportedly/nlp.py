@@ -209,6 +209,22 @@ class FastAttributeRuler:
         return doc
 
 
+class _Members(list):
+    """A list of words (the lemmatizer's index of known lemmas) whose ``in`` looks the word
+    up in a set: the lemmatizer asks ``form in index`` of lists of up to 57,000 nouns, and
+    a scan of the list cost 75 microseconds a new word. The list itself is unchanged."""
+
+    def __init__(self, words: list) -> None:
+        super().__init__(words)
+        self._set = frozenset(words)
+
+    def __contains__(self, word: object) -> bool:
+        try:
+            return word in self._set
+        except TypeError:  # an unhashable probe: as the list would answer
+            return list.__contains__(self, word)
+
+
 class FastLemmatizer:
     """The model's rule ``lemmatizer``, each (form, part of speech, morphology) once."""
 
@@ -217,6 +233,10 @@ class FastLemmatizer:
             raise ValueError(f"lemmatizer mode {lemmatizer.mode!r} not read here")
         from spacy.attrs import LEMMA, MORPH, ORTH, POS
 
+        index = lemmatizer.lookups.get_table("lemma_index", {})
+        for pos, words in list(index.items()):
+            if type(words) is list:
+                index[pos] = _Members(words)
         self.lemmatizer = lemmatizer
         self.attr_ids = [ORTH, POS, MORPH, LEMMA]
         self.cache: dict[tuple[int, int, int], str] = {}
