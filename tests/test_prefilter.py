@@ -259,3 +259,26 @@ def test_prefilter_genres_are_listed_with_their_rules():
             continue
         assert genre["rule"] and genre["markers"] and genre["min_markers"] >= 2, name
         assert set(map(str, genre["senses"])) <= words, name
+
+
+@pytest.mark.parametrize(
+    ("text", "relevant"),
+    [
+        ("Students and residents called for calm after exam results were delayed, the "
+         "authorities said.", False),
+        ("Villagers expressed solidarity with the flood-hit town and called for donations.",
+         False),
+        ("Residents blocked the main road to call for clean water.", True),
+        ("Supporters of the mayor gathered at the town hall in support of his plan.", True),
+    ],
+)
+def test_prefilter_participant_words_alone_tell_no_act(text, relevant):
+    """Who took part and for what ('residents', 'called for') pass only beside an act
+    ('blocked', 'gathered at'): two participant words alone are no event."""
+    assert is_relevant(text) is relevant, cues(text)
+
+
+def test_prefilter_pairs_name_their_rule_and_groups():
+    """The participant rule names its rule and groups the lexicon has."""
+    data = lexicons.load("prefilter")
+    assert data["pairs"]["rule"] and set(data["pairs"]["not_alone"]) <= set(data["groups"])

@@ -201,12 +201,25 @@ def _split(matched: list[str], genres: list[re.Pattern[str]]) -> tuple[list[str]
     return strong, weak
 
 
+@cache
+def _people() -> re.Pattern[str]:
+    """Whole-match test: is a weak cue a participant word (``pairs: not_alone`` groups)?"""
+    data = lexicons.load("prefilter")
+    groups = (data.get("pairs") or {}).get("not_alone") or []
+    words = [str(w) for g in groups for w in data["groups"][g].get("words") or []]
+    return re.compile(rf"(?:{_alternation(words) or '(?!)'})", re.IGNORECASE)
+
+
 def _decisive(strong: list[str], weak: list[str]) -> str | None:
     if strong:
         return strong[0]
     # "drill" and "drilling", "injury" and "injuries" are one cue, not two
     distinct = list({w[:STEM]: w for w in reversed(weak)}.values())[::-1]
-    return "+".join(distinct[:2]) if len(distinct) >= 2 else None
+    acts = [w for w in distinct if not _people().fullmatch(w)]
+    if len(distinct) < 2 or not acts:
+        return None  # one cue, or only who took part and for what: no act told
+    pair = distinct[:2] if acts[0] in distinct[:2] else [distinct[0], acts[0]]
+    return "+".join(pair)
 
 
 def first_cue(text: str | None) -> str | None:
