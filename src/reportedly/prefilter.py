@@ -89,7 +89,7 @@ _ASCII_PAIR = re.compile(r"[a-z0-9]{2}")
 def _cue_matches(head: str) -> list[str]:
     """The cue words of a text, as ``_regex().finditer`` reads them (left to right, the first
     alternative that matches at a position, the next search after its end)."""
-    buckets, whole = _buckets(), _regex()
+    buckets = _buckets()
     found: list[str] = []
     end = 0
     for start in _WORD_START.finditer(head):
@@ -101,7 +101,7 @@ def _cue_matches(head: str) -> list[str]:
             bucket = buckets.get(key)
             match = bucket.match(head, i) if bucket is not None else None
         else:  # a letter case-folding can make a cue of ("ſ" for "s"): the whole alternation
-            match = whole.match(head, i)
+            match = _regex().match(head, i)
         if match is not None:
             found.append(match.group(0))
             end = match.end()
