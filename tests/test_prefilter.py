@@ -83,6 +83,20 @@ def test_prefilter_never_crashes(text):
     assert is_relevant(text) in (True, False)
 
 
+_CUE_TEXT = st.text(alphabet=st.sampled_from(list("aeiklorst -\n,.'ſKİıSTAKOL")) | st.characters(),
+                    max_size=200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(cue_words()) | _CUE_TEXT, max_size=8).map(" ".join))
+def test_prefilter_word_start_scan_reads_as_the_whole_alternation(text):
+    """Trying at each word start only the cues of its first two letters finds what the one
+    big alternation finds, in the same order (case folding such as 'ſ' for 's' included)."""
+    from reportedly.prefilter import _cue_matches, _regex
+
+    assert _cue_matches(text) == [m.group(0) for m in _regex().finditer(text)]
+
+
 def test_prefilter_keeps_the_acled_dev_notes():
     """At least 99.5% of the ACLED dev notes (all of them reports of events) pass."""
     if not ACLED.is_file():
@@ -168,3 +182,103 @@ def test_prefilter_weak_and_masks_are_listed_in_the_lexicon():
     assert data["version"] >= 2 and data["weak"]["rule"] and data["masks"]["rule"]
     assert set(map(str, data["weak"]["words"])) <= set(cue_words())
     assert data["masks"]["phrases"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # sports: a fixture, a score, the game's own words for a fight and a shot
+        "Rovers came from behind to beat the league leaders, with the striker's late shot "
+        "sealing a 2-1 win and lifting them to third in the standings.",
+        "The champions fought back from a set down to win the semi-final, the coach said "
+        "after a tight battle that drew a crowd of 14,000.",
+        # markets: shares, earnings, a merger, a launch
+        "Shares in the carmaker jumped 6 per cent after it agreed a merger with a rival and "
+        "said it would launch two models; analysts called the agreement a bold target.",
+        "The airline's quarterly profit beat forecasts as deliveries of new aircraft rose and "
+        "investors cheered the takeover talks.",
+        # weather and disasters: floods and a storm killing and destroying
+        "Flash floods after heavy rains killed four people and destroyed dozens of homes, "
+        "rescuers said, as the storm moved north.",
+        "A magnitude 6.1 earthquake struck before dawn; aftershocks left two people dead and "
+        "authorities warned residents to stay outdoors.",
+        # culture and science
+        "The war film premiered at the festival to a standing ovation, and critics praised "
+        "its battle scenes.",
+        "Researchers said the vaccine could help fight the virus, according to a study "
+        "published in a medical journal.",
+    ],
+)
+def test_prefilter_cues_read_in_a_genre_sense_do_not_count(text):
+    """A sports, market, weather, culture or science report's 'beat', 'shot', 'merger',
+    'killed' and 'battle' are that genre's words: the text is turned away."""
+    assert not is_relevant(text), cues(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("Fans clashed with police after the league derby and officers fired tear gas at "
+         "the visitors' end; the coach condemned the violence.", "clashed with police"),
+        ("Gunmen attacked a bus carrying supporters home from the tournament, killing two, "
+         "and the league suspended the season.", "gunmen"),
+        ("Workers at the carmaker went on strike for higher pay as its quarterly profit "
+         "doubled, and protesters gathered outside the firm's offices; analysts said.",
+         "on strike"),
+        ("Soldiers shelled a village hit by floods after heavy rains, killing three "
+         "displaced people.", "shell"),
+    ],
+)
+def test_prefilter_a_genre_keeps_the_cues_it_does_not_explain(text, why):
+    """Violence at a match, a strike at a firm, shelling in a flood: cues outside the genre's
+    senses still pass the text."""
+    assert is_relevant(text)
+    assert first_cue(text).startswith(why)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Herders and farmers clashed during the rainy season, killing two people.",
+        "Villagers protested after the second half of the harvest was seized by soldiers.",
+        "Police arrested two men accused of robbing a shop, the mayor said.",
+    ],
+)
+def test_prefilter_one_genre_word_makes_no_genre(text):
+    """A single word a genre uses ('season', 'half') does not make a text a sports report."""
+    assert is_relevant(text)
+
+
+def test_prefilter_genres_are_listed_with_their_rules():
+    """Every genre names its rule, its markers, how many it needs and its senses, all cues."""
+    genres = lexicons.load("prefilter")["genres"]
+    words = set(cue_words())
+    assert genres["rule"]
+    for name, genre in genres.items():
+        if name == "rule":
+            continue
+        assert genre["rule"] and genre["markers"] and genre["min_markers"] >= 2, name
+        assert set(map(str, genre["senses"])) <= words, name
+
+
+@pytest.mark.parametrize(
+    ("text", "relevant"),
+    [
+        ("Students and residents called for calm after exam results were delayed, the "
+         "authorities said.", False),
+        ("Villagers expressed solidarity with the flood-hit town and called for donations.",
+         False),
+        ("Residents blocked the main road to call for clean water.", True),
+        ("Supporters of the mayor gathered at the town hall in support of his plan.", True),
+    ],
+)
+def test_prefilter_participant_words_alone_tell_no_act(text, relevant):
+    """Who took part and for what ('residents', 'called for') pass only beside an act
+    ('blocked', 'gathered at'): two participant words alone are no event."""
+    assert is_relevant(text) is relevant, cues(text)
+
+
+def test_prefilter_pairs_name_their_rule_and_groups():
+    """The participant rule names its rule and groups the lexicon has."""
+    data = lexicons.load("prefilter")
+    assert data["pairs"]["rule"] and set(data["pairs"]["not_alone"]) <= set(data["groups"])

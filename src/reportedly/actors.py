@@ -24,7 +24,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from reportedly import lexicons
-from reportedly.nlp import doc_text
+from reportedly.nlp import doc_text, tokenizer_for
 
 KINDS = (
     "state", "rebel", "militia", "identity", "rioters", "protesters", "civilians", "external",
@@ -724,9 +724,7 @@ class ActorResolver:
     def _build_matchers(self, doc: Doc) -> tuple[PhraseMatcher, PhraseMatcher]:
         if self._matchers is not None and self._matchers[0] is doc.vocab:
             return self._matchers[1], self._matchers[2]
-        import spacy
-
-        tokenizer = spacy.blank("en", vocab=doc.vocab).tokenizer
+        tokenizer = tokenizer_for(doc.vocab)
         exact = PhraseMatcher(doc.vocab, attr="ORTH")
         lower = PhraseMatcher(doc.vocab, attr="LOWER")
         cased = [a for a in self.k.exact if any(c.isupper() for c in a)]

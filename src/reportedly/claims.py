@@ -8,7 +8,7 @@ known". Targets are actors on the receiving side of an event sentence.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Span, Token
 
 from reportedly import lexicons
 from reportedly.detect import SUBJECT_DEPS, CueHit
+from reportedly.nlp import per_doc
 from reportedly.records import Claim, Evidence, Source, squash
 from reportedly.sources import REPORTING_LEMMAS, Attribution, attribute, is_unknown_statement
 
@@ -43,6 +44,12 @@ def _perp() -> dict[str, Any]:
 
 def evidence_for(doc: Doc, doc_id: str, sent: Span) -> Evidence:
     """The sentence's span without the blanks around it (a blanked dateline included)."""
+    # every claim of a sentence shares its evidence: worked out once per document
+    return per_doc(doc, ("evidence", doc_id, sent.start, sent.end),
+                   lambda: _evidence(doc_id, sent))
+
+
+def _evidence(doc_id: str, sent: Span) -> Evidence:
     text = sent.text
     start = sent.start_char + len(text) - len(text.lstrip())
     end = sent.end_char - (len(text) - len(text.rstrip()))
@@ -57,7 +64,7 @@ def make_claim(
     *,
     doc_id: str,
     outlet: str | None,
-    previous: list[Source],
+    previous: Sequence[Source],
     stance: str | None = None,
     source: Source | None = None,
 ) -> list[Claim]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -49,7 +49,7 @@ class Context:
     toponyms: list[Toponym] = field(default_factory=list)
     dateline_end: int = 0
     statement_times: dict[int, list[timex.TimeExpr]] = field(default_factory=dict)
-    sentence_sources: list[tuple[Source, ...]] | None = None
+    sentence_sources: dict[int, tuple[Source, ...]] = field(default_factory=dict)
 
     @property
     def published(self) -> date | None:
@@ -89,7 +89,12 @@ class Pipeline:
         return self.extract_doc(document, self.nlp(nlp_text(document.text)))
 
     def extract_doc(self, document: Document, doc: Doc) -> Extraction:
-        ctx = self._context(document, doc)
+        cues = detect.matcher()(doc)
+        if not detect.has_trigger(cues):
+            # no sentence holds an event word, so no mention opens (find_mentions) and no
+            # event comes out: its dates, places and actors need not be read
+            return Extraction(document.id, ())
+        ctx = self._context(document, doc, cues)
         mentions = find_mentions(ctx)
         events = []
         for n, mention in enumerate(mentions):
@@ -100,9 +105,9 @@ class Pipeline:
 
     # --- stages ---------------------------------------------------------------------------
 
-    def _context(self, document: Document, doc: Doc) -> Context:
+    def _context(self, document: Document, doc: Doc, cues: list[CueHit]) -> Context:
         sents = list(doc.sents)
-        hits = detect.group_hits_by_sentence(detect.matcher()(doc))
+        hits = detect.group_hits_by_sentence(cues)
         times: dict[int, list[timex.TimeExpr]] = {}
         bounds = [(s.start_char, s.end_char) for s in sents]
         text = doc_text(doc)
@@ -208,20 +213,9 @@ class Pipeline:
             **kw,
         )
 
-    def _sources_so_far(self, ctx: Context, token) -> list[Source]:
+    def _sources_so_far(self, ctx: Context, token) -> Sequence[Source]:
         """The speakers of the sentences before ``token``'s (antecedents for 'he', 'its')."""
-        from reportedly.sources import attribute
-
-        if ctx.sentence_sources is None:  # once per document, not once per claim
-            ctx.sentence_sources = [
-                attribute(s.root, outlet=ctx.document.outlet).sources for s in ctx.sents
-            ]
-        out: list[Source] = []
-        for s, sources in zip(ctx.sents, ctx.sentence_sources, strict=True):
-            if s.end > token.sent.start:
-                break
-            out.extend(sources)
-        return out
+        return _EarlierSources(ctx, token)
 
     def _event_claims(self, ctx: Context, mention: Mention, typing: Typing) -> list[Claim]:
         claims: list[Claim] = []
@@ -381,6 +375,37 @@ class Pipeline:
         figures = [_fatalities_of(tolls) for tolls in per_source.values()]
         rule = counts.toll_rule(list(per_source.values()))
         return claims, [f for f in figures if f is not None], rule
+
+
+class _EarlierSources(Sequence[Source]):
+    """The speakers of the sentences before a token's, in order, worked out on first read:
+    only a pronoun speaker ('he said', 'its monitors') reads them, and most claims have
+    none. Each sentence's speakers are worked out once per document (``ctx``)."""
+
+    def __init__(self, ctx: Context, token: Token) -> None:
+        self._ctx, self._token = ctx, token
+        self._sources: list[Source] | None = None
+
+    def _all(self) -> list[Source]:
+        if self._sources is None:
+            from reportedly.sources import attribute
+
+            ctx, out = self._ctx, []
+            before = self._token.sent.start
+            for n, s in enumerate(ctx.sents):
+                if s.end > before:
+                    break
+                if n not in ctx.sentence_sources:
+                    ctx.sentence_sources[n] = attribute(s.root, outlet=ctx.document.outlet).sources
+                out.extend(ctx.sentence_sources[n])
+            self._sources = out
+        return self._sources
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self._all()[i]
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 def nlp_text(text: str) -> str:

@@ -7,6 +7,9 @@ anything doubtful through to the full pipeline. Two tiers: one strong cue ("prot
 "airstrike") is enough; the weak cues, words general news uses in other senses every day
 ("police", "rallied", "shot"), count only in twos. General-news phrases that hold a cue in
 another sense ("heart attack", "strike a deal") and month names in dates are blanked first.
+A text that shows two markers of a genre of general news (a sports, market, weather, culture
+or science report) reads the genre's own cue words in its sense ("beat", "merger", "storm"):
+they do not count there; any other cue still does.
 """
 
 from __future__ import annotations
@@ -59,6 +62,52 @@ def _regex() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w-])(?:{_alternation(cue_words())})", re.IGNORECASE)
 
 
+# Where a cue can begin: a letter or digit that starts a word (every cue phrase does).
+_WORD_START = re.compile(r"(?<![\w-])[a-z0-9]", re.IGNORECASE)
+
+
+@cache
+def _buckets() -> dict[str, re.Pattern[str]]:
+    """The cue alternation split by the first two letters of its phrases, in the same order.
+
+    Python's ``re`` tries all 700 alternatives at every character of a text; at the start of
+    a word only the phrases that begin with its two letters can match, so each word start
+    tries only those. Every phrase begins with two ASCII letters or digits (the whole
+    alternation stands in for anything else)."""
+    groups: dict[str, list[str]] = {}
+    for phrase in cue_words():
+        pattern = _phrase_pattern(phrase)
+        if pattern:
+            groups.setdefault(phrase.strip().lower()[:2], []).append(phrase)
+    return {key: re.compile(rf"(?:{_alternation(words)})", re.IGNORECASE)
+            for key, words in groups.items()}
+
+
+_ASCII_PAIR = re.compile(r"[a-z0-9]{2}")
+
+
+def _cue_matches(head: str) -> list[str]:
+    """The cue words of a text, as ``_regex().finditer`` reads them (left to right, the first
+    alternative that matches at a position, the next search after its end)."""
+    buckets = _buckets()
+    found: list[str] = []
+    end = 0
+    for start in _WORD_START.finditer(head):
+        i = start.start()
+        if i < end:
+            continue
+        key = head[i : i + 2].lower()
+        if _ASCII_PAIR.fullmatch(key):
+            bucket = buckets.get(key)
+            match = bucket.match(head, i) if bucket is not None else None
+        else:  # a letter case-folding can make a cue of ("ſ" for "s"): the whole alternation
+            match = _regex().match(head, i)
+        if match is not None:
+            found.append(match.group(0))
+            end = match.end()
+    return found
+
+
 @cache
 def _weak() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Whole-match tests: is a matched cue one of the weak phrases, one of the strong ones?"""
@@ -93,34 +142,95 @@ def _dates() -> re.Pattern[str]:
                       rf"|\b{lead}[\s-]+(?:{names})\b")
 
 
+@cache
+def _genres() -> tuple[tuple[re.Pattern[str], int, re.Pattern[str]], ...]:
+    """Per genre of general news (prefilter.yaml ``genres``): its markers as one pattern, how
+    many different ones make a text of that genre, and its senses (cues read its way)."""
+    out = []
+    for genre in (lexicons.load("prefilter").get("genres") or {}).values():
+        if not isinstance(genre, dict):
+            continue  # the section's own rule
+        words = sorted((r"\s+".join(map(re.escape, str(m).split())) for m in genre["markers"]),
+                       key=len, reverse=True)
+        body = "|".join(words)
+        parts = [rf"(?<![\w-])(?:{body})(?![\w-])", *(genre.get("patterns") or [])]
+        senses = _alternation([str(w) for w in genre["senses"]]) or "(?!)"
+        out.append((re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE),
+                    int(genre.get("min_markers", 2)), re.compile(senses, re.IGNORECASE)))
+    return tuple(out)
+
+
+def _genre_senses(head: str) -> list[re.Pattern[str]]:
+    """The senses of the genres a text belongs to: two different markers of one, or more."""
+    found = []
+    for markers, least, senses in _genres():
+        seen = {" ".join(m.group(0).lower().split()) for m in markers.finditer(head)}
+        if len(seen) >= least:
+            found.append(senses)
+    return found
+
+
 def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group(0))
 
 
 def cues(text: str | None) -> tuple[list[str], list[str]]:
-    """The strong and the weak cues of a text (matched words, lower case, in text order)."""
+    """The strong and the weak cues of a text (matched words, lower case, in text order);
+    a cue read in the sense of the text's genre (a sports report's "beat") is none."""
+    matched = _matched(text)
+    return _split(matched, _genre_senses(text[:HEAD_CHARS]) if matched and text else [])
+
+
+def _matched(text: str | None) -> list[str]:
+    """Every cue word of the text, dates and masked phrases blanked first."""
     if not text:
-        return [], []
+        return []
     head = _dates().sub(_blank, text[:HEAD_CHARS])
     head = _masks().sub(_blank, head)
+    return [m.lower() for m in _cue_matches(head)]
+
+
+def _split(matched: list[str], genres: list[re.Pattern[str]]) -> tuple[list[str], list[str]]:
     weak_re, strong_re = _weak()
     strong, weak = [], []
-    for match in _regex().finditer(head):
-        word = match.group(0).lower()
+    for word in matched:
+        if any(senses.fullmatch(word) for senses in genres):
+            continue
         is_weak = weak_re.fullmatch(word) and not strong_re.fullmatch(word)
         (weak if is_weak else strong).append(word)
     return strong, weak
 
 
-def first_cue(text: str | None) -> str | None:
-    """The cue that makes a text relevant (for explaining a decision): its first strong cue,
-    else its first two different weak cues joined by "+"; None when it is not relevant."""
-    strong, weak = cues(text)
+@cache
+def _people() -> re.Pattern[str]:
+    """Whole-match test: is a weak cue a participant word (``pairs: not_alone`` groups)?"""
+    data = lexicons.load("prefilter")
+    groups = (data.get("pairs") or {}).get("not_alone") or []
+    words = [str(w) for g in groups for w in data["groups"][g].get("words") or []]
+    return re.compile(rf"(?:{_alternation(words) or '(?!)'})", re.IGNORECASE)
+
+
+def _decisive(strong: list[str], weak: list[str]) -> str | None:
     if strong:
         return strong[0]
     # "drill" and "drilling", "injury" and "injuries" are one cue, not two
     distinct = list({w[:STEM]: w for w in reversed(weak)}.values())[::-1]
-    return "+".join(distinct[:2]) if len(distinct) >= 2 else None
+    acts = [w for w in distinct if not _people().fullmatch(w)]
+    if len(distinct) < 2 or not acts:
+        return None  # one cue, or only who took part and for what: no act told
+    pair = distinct[:2] if acts[0] in distinct[:2] else [distinct[0], acts[0]]
+    return "+".join(pair)
+
+
+def first_cue(text: str | None) -> str | None:
+    """The cue that makes a text relevant (for explaining a decision): its first strong cue,
+    else its first two different weak cues joined by "+"; None when it is not relevant."""
+    matched = _matched(text)
+    found = _decisive(*_split(matched, []))
+    if found is None or not text:
+        return None  # (the genres only take cues away: no need to look for them)
+    genres = _genre_senses(text[:HEAD_CHARS])
+    return _decisive(*_split(matched, genres)) if genres else found
 
 
 def is_relevant(text: str | None) -> bool:

@@ -9,14 +9,15 @@ asserts. Hedges around the statement ("reportedly", "if so", "appears") lower th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Span, Token
 
 from reportedly import lexicons
+from reportedly.nlp import per_doc
 from reportedly.records import Source
 
 STANCE_ORDER = ("asserted", "reported", "alleged", "speculative", "unknown", "denied")
@@ -198,13 +199,12 @@ def _without_conj_subtrees(head: Token, toks: list[Token]) -> list[Token]:
 _PRONOUNS = ("its", "their", "he", "she", "they")
 
 
-def _resolve_possessive(span: Span, previous: list[Source]) -> str:
+def _resolve_possessive(span: Span, previous: Sequence[Source]) -> str:
     """'its observers' and 'he' speak for the last speaker named before them."""
-    first = span[0]
+    if span[0].lower_ not in _PRONOUNS:
+        return span.text  # (before ``previous`` is read: it may be worked out only now)
     speakers = [s for s in previous if s.kind != "outlet"]
-    if first.lower_ in _PRONOUNS and speakers:
-        return speakers[-1].name
-    return span.text
+    return speakers[-1].name if speakers else span.text
 
 
 def _names_speaker(span: Span) -> bool:
@@ -228,15 +228,11 @@ def _via(verb: Token) -> str | None:
 
 
 def _reporting_verb(token: Token) -> Token | None:
-    strong, _, either = _verb_sets()
     node: Token | None = token
     seen = 0
     while node is not None and seen < 40:
-        lemma = node.lemma_.lower()
-        if node.pos_ in ("VERB", "AUX") and lemma in either:
-            subs = [s for s in subject_phrases(node) if s[0].lower_ not in ("no", "nobody", "none")]
-            if subs and (lemma in strong or any(_names_speaker(s) for s in subs)):
-                return node
+        if _reports(node):
+            return node
         if node.head is node:
             break
         node = node.head
@@ -244,23 +240,29 @@ def _reporting_verb(token: Token) -> Token | None:
     return None
 
 
+def _reports(node: Token) -> bool:
+    """A reporting verb with a subject that can speak ('police said', not 'no one said');
+    asked of the same verbs by every claim of a sentence, so answered once per document."""
+    return per_doc(node.doc, ("reports", node.i), lambda: _find_reports(node))
+
+
+def _find_reports(node: Token) -> bool:
+    strong, _, either = _verb_sets()
+    lemma = node.lemma_.lower()
+    if node.pos_ in ("VERB", "AUX") and lemma in either:
+        subs = [s for s in subject_phrases(node) if s[0].lower_ not in ("no", "nobody", "none")]
+        if subs and (lemma in strong or any(_names_speaker(s) for s in subs)):
+            return True
+    return False
+
+
 # Attribution runs once per claim and once per sentence, and each run asks the same questions
 # of the claim's sentence (its lowered text, a trailing source, "according to", the hedges).
-# The answers depend on the sentence alone, so they are kept for the latest document: one
-# (doc, answers) pair, swapped whole, so a thread never reads one document's under another's.
-_SENT_MEMO: tuple[Doc | None, dict[tuple[Any, ...], Any]] = (None, {})
+# The answers depend on the sentence alone, so they are kept for the latest document.
 
 
 def _per_sentence(key: tuple[Any, ...], sent: Span, compute: Callable[[], Any]) -> Any:
-    global _SENT_MEMO
-    memo = _SENT_MEMO
-    if memo[0] is not sent.doc:
-        memo = (sent.doc, {})
-        _SENT_MEMO = memo
-    full = (*key, sent.start, sent.end)
-    if full not in memo[1]:
-        memo[1][full] = compute()
-    return memo[1][full]
+    return per_doc(sent.doc, (*key, sent.start, sent.end), compute)
 
 
 def _lowered(sent: Span) -> str:
@@ -365,11 +367,12 @@ def outlet_source(outlet: str | None) -> Source:
 
 
 def attribute(
-    token: Token, *, outlet: str | None, previous: list[Source] | None = None
+    token: Token, *, outlet: str | None, previous: Sequence[Source] | None = None
 ) -> Attribution:
-    """Who states what ``token`` belongs to, and how firmly."""
+    """Who states what ``token`` belongs to, and how firmly. ``previous``: the speakers of
+    the sentences before, read only for a pronoun speaker (it may be a lazy sequence)."""
     sent = token.sent
-    previous = previous or []
+    previous = () if previous is None else previous
     trailing = _trailing_report(sent)
     if trailing is not None and token.i < trailing[1].i:
         speakers, tverb = trailing
