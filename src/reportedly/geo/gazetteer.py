@@ -293,7 +293,7 @@ class Gazetteer:
         best: dict[int | None, Candidate] = {}
         for match, score in self._close_names(name, k, country_code.upper(), admin1, cutoff,
                                               limit):
-            for cand in map(_region_candidate, names[match]):
+            for cand in map(_region_candidate, names.get(match, ())):
                 if near and haversine_km(near[0], near[1], cand.lat, cand.lon) > within_km:
                     continue  # a close spelling far from the holding town is another place
                 cand = replace(cand, score=cand.score + (score - 100) / 10)
@@ -318,22 +318,23 @@ class Gazetteer:
             best[match] = score
         sound = sound_key(name)
         # only a name with the very same consonants may be another romanisation of it
-        for other, match in self._region_sounds(cc, admin1).get(skeleton(name), ()):
+        for other, match in self._sounds(skeleton(name), cc, admin1):
             score = fuzz.ratio(sound, other)
             if score >= cutoff and score > best.get(match, -1.0):
                 best[match] = score
         return sorted(best.items(), key=lambda ms: -ms[1])
 
-    @lru_cache(maxsize=256)  # noqa: B019 - one gazetteer per process, the cache lives with it
-    def _region_sounds(self, cc: str, admin1: str) -> dict[str, tuple[tuple[str, str], ...]]:
-        """The region's (sound form, name key) pairs by consonant skeleton."""
-        out: dict[str, set[tuple[str, str]]] = {}
-        for k, rows in self._region_rows(cc, admin1).items():
-            # a primary name keeps its word breaks, which show an article inside it
-            # ("Tall al Abyad"); alternate names are known by their keys only
-            for text in {k, *(row[1] for row in rows if key(row[1]) == k)}:
-                out.setdefault(skeleton(text), set()).add((sound_key(text), k))
-        return {s: tuple(sorted(pairs)) for s, pairs in out.items()}
+    def _sounds(self, skel: str, cc: str, admin1: str) -> list[tuple[str, str]]:
+        """(sound form, name key) of the region's town names with this consonant skeleton,
+        read from the index (built once, from the written names)."""
+        if not skel:
+            return []
+        query = (
+            "SELECT DISTINCT s.sound, s.key FROM sounds s JOIN places p USING (pid) "
+            "WHERE s.skel = ? AND p.cc = ? AND p.admin1 = ? AND p.kind = 'city'"
+        )
+        with self._db_lock:
+            return self._con.execute(query, (skel, cc, admin1)).fetchall()
 
     def region_seat(self, country_code: str, admin1: str) -> Candidate | None:
         """The town a region-level event is coded to: ACLED's provincial capital.
