@@ -289,10 +289,11 @@ class Gazetteer:
         k = key(name or "")
         if len(k) < _FUZZY_MIN_LEN or not country_code or not admin1:
             return []
-        names = self._region_rows(country_code.upper(), admin1)
+        cc = country_code.upper()
+        close = self._close_names(name, k, cc, admin1, cutoff, limit)
+        names = self._rows_named(cc, admin1, tuple(m for m, _ in close))
         best: dict[int | None, Candidate] = {}
-        for match, score in self._close_names(name, k, country_code.upper(), admin1, cutoff,
-                                              limit):
+        for match, score in close:
             for cand in map(_region_candidate, names.get(match, ())):
                 if near and haversine_km(near[0], near[1], cand.lat, cand.lon) > within_km:
                     continue  # a close spelling far from the holding town is another place
@@ -313,7 +314,7 @@ class Gazetteer:
 
         best: dict[str, float] = {}
         for match, score, _ in process.extract(
-                k, list(self._region_rows(cc, admin1)), scorer=fuzz.ratio, score_cutoff=cutoff,
+                k, self._region_keys(cc, admin1), scorer=fuzz.ratio, score_cutoff=cutoff,
                 limit=limit):
             best[match] = score
         sound = sound_key(name)
@@ -351,6 +352,32 @@ class Gazetteer:
         region = key(admin1)
         named = [row for row in towns if key(row[1]) == region]
         return _region_candidate(max(named or towns, key=lambda row: row[7]))
+
+    _TOWN_NAMES = ("FROM places p JOIN names n USING (pid) "
+                   "WHERE p.cc = ? AND p.admin1 = ? AND p.kind = 'city' AND n.variant = 0")
+
+    @lru_cache(maxsize=256)  # noqa: B019 - one gazetteer per process, the cache lives with it
+    def _region_keys(self, cc: str, admin1: str) -> tuple[str, ...]:
+        """The name keys of a region's towns: all that fuzzy matching by letters reads."""
+        with self._db_lock:
+            rows = self._con.execute("SELECT DISTINCT n.key " + self._TOWN_NAMES,
+                                     (cc, admin1)).fetchall()
+        return tuple(r[0] for r in rows)
+
+    def _rows_named(self, cc: str, admin1: str, wanted: tuple[str, ...]
+                    ) -> dict[str, tuple[tuple[Any, ...], ...]]:
+        """``_region_rows`` for just the ``wanted`` keys (the few a fuzzy lookup matched)."""
+        if not wanted:
+            return {}
+        query = ("SELECT p.geonameid, p.name, p.lat, p.lon, p.cc, p.admin1, p.fcode, "
+                 "p.population, n.is_primary, n.key " + self._TOWN_NAMES +
+                 f" AND n.key IN ({','.join('?' * len(wanted))})")
+        with self._db_lock:
+            rows = self._con.execute(query, (cc, admin1, *wanted)).fetchall()
+        out: dict[str, list[tuple[Any, ...]]] = {}
+        for row in rows:
+            out.setdefault(row[9], []).append(row)
+        return {k: tuple(v) for k, v in out.items()}
 
     @lru_cache(maxsize=256)  # noqa: B019 - one gazetteer per process, the cache lives with it
     def _region_rows(self, cc: str, admin1: str) -> dict[str, tuple[tuple[Any, ...], ...]]:
