@@ -14,7 +14,11 @@ anything heavy. Figures are the median of ``--runs`` repeats, the configurations
 6. scaling: ``reportedly.batch`` over a ``--scaling``-document batch (default 2,000: the corpus
    repeated as needed) in one process, and on a Dask ``LocalCluster`` of two workers, model
    loads and cluster start included; the ratio of the two throughputs (target >= 1.6x on 2
-   cores). Run it on an otherwise idle machine: the two workers need both cores.
+   cores). Run it on an otherwise idle machine: the two workers need both cores. Beside it
+   stands the machine's own ceiling: a fixed CPU-bound job (pure Python and a one-thread
+   matrix product) run alone and then twice at once in two processes. Where the two cores are
+   shared with other tenants or are siblings of one physical core, two processes get less
+   than 2x whatever they run, and no two-worker batch can beat that figure.
 
 Corpus: the package's sample reports ``--repeat`` times, plus the first ``--limit`` ACLED dev
 notes when the shared evaluation folder is present. Prints a table; writes a JSON file.
@@ -129,6 +133,8 @@ def child(mode: str, corpus: Path) -> dict:
                                 batch_size=BATCH, progress=False)
         info.update(extracted=summary.extracted, skipped=summary.skipped,
                     failed=summary.failed, events=summary.events)
+    elif mode == "ceiling":
+        info["ceiling"] = parallel_ceiling()  # here, in a child, with one BLAS thread
     elif mode in SCALING_MODES:
         from reportedly.batch import run_batch
 
@@ -181,6 +187,38 @@ def run_child(mode: str, corpus: Path) -> dict:
     info = json.loads(proc.stdout.strip().splitlines()[-1])
     info["wall_s"] = time.perf_counter() - started
     return info
+
+
+def _cpu_job(_: int = 0) -> float:
+    """A fixed CPU-bound job: pure-Python arithmetic and one-thread matrix products."""
+    import numpy as np
+
+    started = time.perf_counter()
+    total = 0
+    for i in range(12_000_000):
+        total += i * i
+    rng = np.random.default_rng(7)
+    a = rng.random((256, 256))
+    for _ in range(400):
+        a = a @ a
+        a /= a.max()
+    return time.perf_counter() - started
+
+
+def parallel_ceiling(repeats: int = 3) -> float:
+    """Median of: twice the time of the job alone over the time of two copies run at once in
+    two processes (2.0 on two free cores)."""
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    ratios = []
+    with multiprocessing.get_context(method).Pool(2) as pool:
+        for _ in range(repeats):
+            alone = _cpu_job()
+            started = time.perf_counter()
+            pool.map(_cpu_job, [0, 1])
+            ratios.append(2 * alone / (time.perf_counter() - started))
+    return statistics.median(ratios)
 
 
 def cold_start(report: Path) -> float:
@@ -246,6 +284,7 @@ def main(argv: list[str] | None = None) -> int:
                     mode, files["mixed" if mode.startswith("mixed") else "corpus"]))
             cold.append(cold_start(short))
         scaling = (corpus * (args.scaling // max(len(corpus), 1) + 1))[:args.scaling]
+        ceiling = None
         if scaling:
             files["scaling"] = Path(tmp) / "scaling.jsonl"
             write_jsonl(files["scaling"], scaling, "s")
@@ -253,6 +292,7 @@ def main(argv: list[str] | None = None) -> int:
                 for mode in SCALING_MODES:
                     print(f"scaling run {r + 1}: {mode} ...", file=sys.stderr, flush=True)
                     runs[mode] = [*runs.get(mode, []), run_child(mode, files["scaling"])]
+            ceiling = run_child("ceiling", files["scaling"])["ceiling"]
 
     res = {m: summarise(runs[m], mixed if m.startswith("mixed") else corpus) for m in MODES}
     if scaling:
@@ -275,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
                         "dask_over_one": (res["batch-dask"]["docs_per_s"]
                                           / res["batch-one"]["docs_per_s"]),
                         "steady_dask_over_one": _steady_ratio(runs),
+                        "machine_parallel_ceiling": ceiling,
                         "same_output": len({i["output_sha256"] for m in SCALING_MODES
                                             for i in runs[m]}) == 1}}
            if scaling else {}),
@@ -320,6 +361,9 @@ def print_table(result: dict, res: dict) -> None:
         if sc.get("steady_dask_over_one"):
             print(f"  after start-up (first batch back: one process {one['startup_s']:.1f} s, "
                   f"Dask {dask['startup_s']:.1f} s): {sc['steady_dask_over_one']:.2f}x")
+        if sc.get("machine_parallel_ceiling"):
+            print(f"  this machine: two CPU-bound processes run "
+                  f"{sc['machine_parallel_ceiling']:.2f}x one (2.00 on two free cores)")
 
 
 if __name__ == "__main__":
