@@ -455,3 +455,14 @@ def test_geo_index_holds_sound_forms_of_town_names():
                        "AND p.cc = 'SY'", (skeleton("Tall Tamr"),)).fetchall()
     con.close()
     assert rows
+
+
+def test_geo_two_letter_town_with_settlement_word(geo, nlp):
+    """A two-letter name followed by "town" or "village" is a town ("Ye town"); alone, two
+    letters stay an abbreviation ("St.")."""
+    text = ("On 4 May 2023, soldiers searched houses in Ye town of Ye township "
+            "(Mawlamyine district, Mon State) after a bomb blast.")
+    loc = locate_first(geo, nlp, text)
+    assert (loc.name, loc.admin1) == ("Ye", "Mon")
+    found = geo.toponyms(nlp("Gunmen attacked a post near St. Marc."))
+    assert not [t for t in found if t.text == "St"]

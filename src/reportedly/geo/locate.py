@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from reportedly.geo.gazetteer import Gazetteer, ascii_name
+from reportedly.geo.normalise import key as _key
 from reportedly.geo.parser import doc_text
 from reportedly.records import Location, Toponym
 
@@ -242,7 +243,11 @@ def _holds_unknown(text: str, t: Toponym, places: list[Toponym]) -> bool:
     if m is None:
         return False
     lo = base + m.start()
-    return not any(lo <= p.start < t.start for p in places if p is not t)
+    if any(lo <= p.start < t.start for p in places if p is not t):
+        return False
+    # the name may be a known place written again ("in Ye town of Ye township (Mawlamyine")
+    words = _key(text[lo + len(m.group(1)) : t.start])
+    return not any(_key(p.text) and words.startswith(_key(p.text)) for p in places if p is not t)
 
 
 def _sentence_regions(places: list[Toponym], bound: tuple[int, int]) -> set[tuple]:

@@ -97,6 +97,7 @@ _REGION_BEFORE = re.compile(
 )
 # "Bara district", "the department of Mangodara": a second-order region.
 _DISTRICT_WORDS = r"district|county|department|upazila|regency|parish|prefecture|woreda|zone"
+_SETTLEMENT_AFTER = re.compile(r"\s+(?:town|village|city|township)\b")
 _DISTRICT_AFTER = re.compile(rf"\s+(?:{_DISTRICT_WORDS})\b", re.IGNORECASE)
 _DISTRICT_BEFORE = re.compile(rf"\b(?:{_DISTRICT_WORDS})\s+of\s+(?:the\s+)?$", re.IGNORECASE)
 _KIND_HINT = 3.0  # bonus for a reading of the kind a type word names
@@ -156,6 +157,7 @@ _BESIDE = 2.0  # bonus for a town named with a nearby town of its district ("Pal
 _AREAS = ("region", "district")
 _CLOSE_READING = 0.5  # prior gap within which a second reading may make a name a place
 _NEARBY = 1.2  # bonus for a reading close to other places of the document
+_SETTLEMENT_AFTER = re.compile(r"\s+(?:town|village|city|township)\b")
 _DISTRICT_AFTER = re.compile(r"\s+(?:district|township|county|prefecture|division)\b", re.I)
 _FUZZY_NEAR_KM = 60.0  # a fuzzy village lies this close to the town named as holding it
 _FUZZY_REGION_CUTOFF = 88.0  # with only a region to vouch for it, a closer spelling is needed
@@ -429,10 +431,12 @@ class Geoparser:
             name = whole  # "St. John's" is the town's name; "Canada's" is Canada
         if not name or not key(name) or not name[0].isupper() and strict:
             return None
-        if len(key(name)) <= 2 and not name.isupper():
-            return None  # "St." of "St. Marc", "Mt.": an abbreviation, not a place's name
         start = a + raw.find(name)
         end = start + len(name)
+        if len(key(name)) <= 2 and not name.isupper() and not _SETTLEMENT_AFTER.match(text, end):
+            # "St." of "St. Marc", "Mt.": an abbreviation, not a place's name; but "Ye town"
+            # and "Bo city" are towns of two letters
+            return None
         if _FACILITY_AFTER.match(text, end):
             return None  # "Colombo square", "Kabul airport road": a site named after a place
         # ", Western)" in a place chain is the Western Province; elsewhere a bare compass word
