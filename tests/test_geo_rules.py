@@ -466,3 +466,14 @@ def test_geo_two_letter_town_with_settlement_word(geo, nlp):
     assert (loc.name, loc.admin1) == ("Ye", "Mon")
     found = geo.toponyms(nlp("Gunmen attacked a post near St. Marc."))
     assert not [t for t in found if t.text == "St"]
+
+
+def test_geo_town_left_is_the_place_when_no_other_town_is_named(geo, nlp):
+    """"evacuated from X, Region": with no other town in the sentence, the town left is the
+    event place, not the region around it; an origin beside another town stays an origin."""
+    loc = locate_first(geo, nlp, "On 3 April 2023, about 900 people were evacuated from "
+                                 "Lozova, Kharkiv, officials said.")
+    assert loc.name == "Lozova"
+    loc = locate_first(geo, nlp, "On 3 April 2023, gunmen who came from Kherson shelled "
+                                 "Mykolaiv, officials said.")
+    assert loc.name == "Mykolaiv"

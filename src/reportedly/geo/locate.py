@@ -204,6 +204,13 @@ def locate(
     if not places:
         return None
     here = [t for t in places if _in(t, bounds[i])]
+    if not any(_kind(t) == 0 for t in here):
+        # a town left ("evacuated from Lozova, Kharkiv") is the place of a sentence that
+        # names no other town: the leaving is what it reports
+        left = [t for t in toponyms if t.lat is not None and _in(t, bounds[i]) and _kind(t) == 0
+                and _is_origin(text, t) and not _is_speaker(text, t)]
+        places = sorted(places + left, key=lambda t: t.start)
+        here = [t for t in places if _in(t, bounds[i])]
     countries = _sentence_countries(text, here)
     pick = _coded_pick(gaz, text, places, bounds, i, countries) or _pick(
         text, places, bounds, i, countries)
