@@ -157,8 +157,6 @@ _BESIDE = 2.0  # bonus for a town named with a nearby town of its district ("Pal
 _AREAS = ("region", "district")
 _CLOSE_READING = 0.5  # prior gap within which a second reading may make a name a place
 _NEARBY = 1.2  # bonus for a reading close to other places of the document
-_SETTLEMENT_AFTER = re.compile(r"\s+(?:town|village|city|township)\b")
-_DISTRICT_AFTER = re.compile(r"\s+(?:district|township|county|prefecture|division)\b", re.I)
 _FUZZY_NEAR_KM = 60.0  # a fuzzy village lies this close to the town named as holding it
 _FUZZY_REGION_CUTOFF = 88.0  # with only a region to vouch for it, a closer spelling is needed
 
