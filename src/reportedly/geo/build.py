@@ -178,14 +178,18 @@ def _float(value: Any) -> float | None:
     return out if math.isfinite(out) else None
 
 
-def _admin1_renames() -> dict[tuple[str, str], dict[str, Any]]:
-    """(iso2, source state name) -> {"name": ACLED-style name, "aliases": [...]}."""
+def _admin1_lexicon() -> dict[str, Any]:
+    """The admin1 lexicon's sections; empty where the file is absent."""
     try:
-        data = lexicons.load("admin1") or {}
+        return lexicons.load("admin1") or {}
     except FileNotFoundError:
         return {}
+
+
+def _admin1_renames() -> dict[tuple[str, str], dict[str, Any]]:
+    """(iso2, source state name) -> {"name": ACLED-style name, "aliases": [...]}."""
     out = {}
-    for entry in data.get("admin1", []):
+    for entry in _admin1_lexicon().get("admin1", []):
         out[(entry["country_code"], entry["source_name"])] = entry
     return out
 
@@ -193,12 +197,8 @@ def _admin1_renames() -> dict[tuple[str, str], dict[str, Any]]:
 def _named_codes() -> dict[tuple[str, str], dict[str, Any]]:
     """(iso2, GeoNames admin1 code) -> entry, from admin1.yaml named_codes: the first-order
     regions of countries whose source lists only the level below them (Palestine)."""
-    try:
-        data = lexicons.load("admin1") or {}
-    except FileNotFoundError:
-        return {}
     out = {}
-    for entry in data.get("named_codes") or ():
+    for entry in _admin1_lexicon().get("named_codes") or ():
         if isinstance(entry, dict) and entry.get("country_code") and entry.get("code") \
                 and entry.get("name"):
             out[(str(entry["country_code"]), str(entry["code"]))] = entry
@@ -225,11 +225,7 @@ def _named_states(named: dict, groups: dict) -> list[dict]:
 
 def _local_name_countries() -> frozenset[str]:
     """Countries whose admin1 ACLED writes in the local language (admin1.yaml local_names)."""
-    try:
-        data = lexicons.load("admin1") or {}
-    except FileNotFoundError:
-        return frozenset()
-    return frozenset((data.get("local_names") or {}).get("countries") or ())
+    return frozenset((_admin1_lexicon().get("local_names") or {}).get("countries") or ())
 
 
 def _native(st: dict, *, threshold: float) -> str | None:

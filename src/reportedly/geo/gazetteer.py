@@ -364,32 +364,26 @@ class Gazetteer:
                                      (cc, admin1)).fetchall()
         return tuple(r[0] for r in rows)
 
+    _TOWN_COLUMNS = ("SELECT p.geonameid, p.name, p.lat, p.lon, p.cc, p.admin1, p.fcode, "
+                     "p.population, n.is_primary, n.key ")
+
     def _rows_named(self, cc: str, admin1: str, wanted: tuple[str, ...]
                     ) -> dict[str, tuple[tuple[Any, ...], ...]]:
         """``_region_rows`` for just the ``wanted`` keys (the few a fuzzy lookup matched)."""
         if not wanted:
             return {}
-        query = ("SELECT p.geonameid, p.name, p.lat, p.lon, p.cc, p.admin1, p.fcode, "
-                 "p.population, n.is_primary, n.key " + self._TOWN_NAMES +
-                 f" AND n.key IN ({','.join('?' * len(wanted))})")
-        with self._db_lock:
-            rows = self._con.execute(query, (cc, admin1, *wanted)).fetchall()
-        out: dict[str, list[tuple[Any, ...]]] = {}
-        for row in rows:
-            out.setdefault(row[9], []).append(row)
-        return {k: tuple(v) for k, v in out.items()}
+        return self._town_rows(f" AND n.key IN ({','.join('?' * len(wanted))})",
+                               (cc, admin1, *wanted))
 
     @lru_cache(maxsize=256)  # noqa: B019 - one gazetteer per process, the cache lives with it
     def _region_rows(self, cc: str, admin1: str) -> dict[str, tuple[tuple[Any, ...], ...]]:
-        # Raw rows by name key, in index order: fuzzy matching reads only the keys, so a
-        # candidate is built just for the few names that match, not for every town of the region.
-        query = (
-            "SELECT p.geonameid, p.name, p.lat, p.lon, p.cc, p.admin1, p.fcode, p.population, "
-            "n.is_primary, n.key FROM places p JOIN names n USING (pid) "
-            "WHERE p.cc = ? AND p.admin1 = ? AND p.kind = 'city' AND n.variant = 0"
-        )
+        """Raw rows of all a region's towns by name key, in index order (region seats)."""
+        return self._town_rows("", (cc, admin1))
+
+    def _town_rows(self, extra: str, params: tuple) -> dict[str, tuple[tuple[Any, ...], ...]]:
         with self._db_lock:
-            rows = self._con.execute(query, (cc, admin1)).fetchall()
+            rows = self._con.execute(self._TOWN_COLUMNS + self._TOWN_NAMES + extra,
+                                     params).fetchall()
         out: dict[str, list[tuple[Any, ...]]] = {}
         for row in rows:
             out.setdefault(row[9], []).append(row)

@@ -199,16 +199,16 @@ def locate(
     if not text:
         return None
     bounds, i = _sentences(doc, max(0, min(start, len(text) - 1)))
-    places = [t for t in toponyms if t.lat is not None and not _is_origin(text, t)
-              and not _is_speaker(text, t)]
+    located = [t for t in toponyms if t.lat is not None and not _is_speaker(text, t)]
+    origins = [t for t in located if _is_origin(text, t)]
+    places = [t for t in located if t not in origins]
     if not places:
         return None
     here = [t for t in places if _in(t, bounds[i])]
     if not any(_kind(t) == 0 for t in here):
         # a town left ("evacuated from Lozova, Kharkiv") is the place of a sentence that
         # names no other town: the leaving is what it reports
-        left = [t for t in toponyms if t.lat is not None and _in(t, bounds[i]) and _kind(t) == 0
-                and _is_origin(text, t) and not _is_speaker(text, t)]
+        left = [t for t in origins if _in(t, bounds[i]) and _kind(t) == 0]
         places = sorted(places + left, key=lambda t: t.start)
         here = [t for t in places if _in(t, bounds[i])]
     countries = _sentence_countries(text, here)
