@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from reportedly.geo.gazetteer import Gazetteer, ascii_name
 from reportedly.geo.normalise import key as _key
-from reportedly.geo.parser import doc_text
+from reportedly.nlp import doc_text
 from reportedly.records import Location, Toponym
 
 _SPECIFIC = ("PPL", "PPLC", "PPLA", "PSTB", "AIRP", "FAC")

@@ -24,7 +24,7 @@ from reportedly.geo.gazetteer import Candidate, Gazetteer
 from reportedly.geo.normalise import key
 from reportedly.geo.places import place_nouns
 from reportedly.geodesy import haversine_km
-from reportedly.nlp import doc_text as shared_doc_text
+from reportedly.nlp import doc_text, per_doc
 from reportedly.records import Toponym
 
 _PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -644,25 +644,13 @@ class Geoparser:
 
 # spaCy rebuilds doc.text and doc.ents from the tokens on every access, which for a long
 # report costs more than all of geoparsing; the parser, the locator and the pipeline read
-# them several times per document, so the last document's are kept.
-_LAST: list = [None, None, None]  # doc, text, ents
-
-
-def _remember(doc: Doc) -> None:
-    if _LAST[0] is not doc:
-        _LAST[:] = [doc, shared_doc_text(doc), tuple(doc.ents)]  # the text the pipeline read
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text``, computed once per document."""
-    _remember(doc)
-    return _LAST[1]
+# them several times per document: the text from the pipeline's own memo
+# (``reportedly.nlp.doc_text``), the entities from its per-document answers.
 
 
 def doc_ents(doc: Doc) -> tuple[Span, ...]:
     """``doc.ents``, computed once per document."""
-    _remember(doc)
-    return _LAST[2]
+    return per_doc(doc, ("ents",), lambda: tuple(doc.ents))
 
 
 @lru_cache(maxsize=4)
