@@ -18,6 +18,7 @@ from spacy.tokens import Doc
 
 from reportedly.geo.gazetteer import Gazetteer, ascii_name
 from reportedly.geo.normalise import key as _key
+from reportedly.geo.parser import toponym_of
 from reportedly.nlp import doc_text
 from reportedly.records import Location, Toponym
 
@@ -323,10 +324,7 @@ def _coded_toponym(gaz, text, at, places, countries) -> Toponym | None:
     wanted = countries or {t.country_code for t in places if t.country_code}
     for cand in gaz.candidates(m.group(0), limit=10):
         if cand.country_code in wanted and not (cand.feature_code or "").startswith("PCL"):
-            return Toponym(start=m.start(), end=m.end(), text=m.group(0),
-                           geonameid=cand.geonameid, name=cand.name, lat=cand.lat,
-                           lon=cand.lon, country_code=cand.country_code, admin1=cand.admin1,
-                           feature_code=cand.feature_code)
+            return toponym_of(cand, start=m.start(), end=m.end(), text=m.group(0))
     return None
 
 

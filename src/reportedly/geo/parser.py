@@ -921,12 +921,16 @@ def _holder(text: str, end: int, resolved: list[_Mention]) -> _Mention | None:
 
 
 def _toponym(m: _Mention) -> Toponym:
-    c = m.best
-    assert c is not None
+    assert m.best is not None
+    return toponym_of(m.best, start=m.start, end=m.end, text=m.text)
+
+
+def toponym_of(c: Candidate, *, start: int, end: int, text: str) -> Toponym:
+    """The Toponym for ``text[start:end]`` read as the place ``c``."""
     return Toponym(
-        start=m.start,
-        end=m.end,
-        text=m.text,
+        start=start,
+        end=end,
+        text=text,
         geonameid=c.geonameid,
         name=c.name,
         lat=c.lat,
