@@ -23,6 +23,20 @@ def nlp():
 
 
 @pytest.fixture(scope="session")
+def gaz():
+    from reportedly.geo import Gazetteer
+
+    return Gazetteer.load()
+
+
+@pytest.fixture(scope="session")
+def geo(gaz, nlp):
+    from reportedly.geo import Geoparser
+
+    return Geoparser(gazetteer=gaz)
+
+
+@pytest.fixture(scope="session")
 def pipeline():
     from reportedly.pipeline import default_pipeline
 

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reportedly.errors import ReportedlyError
-from reportedly.geo import Gazetteer, Geoparser, ruler_patterns
+from reportedly.geo import ruler_patterns
 from reportedly.geo.build import fingerprint, index_path
 from reportedly.geo.normalise import article_key, key, suffix_key
 from reportedly.geo.places import validate_place, validate_places
@@ -20,15 +20,6 @@ ABU_KAMAL = 174448
 # Module-scoped fixtures are read-only here, so reusing them across examples is safe.
 FIXTURES_OK = [HealthCheck.function_scoped_fixture]
 
-
-@pytest.fixture(scope="module")
-def gaz():
-    return Gazetteer.load()
-
-
-@pytest.fixture(scope="module")
-def geo(gaz, nlp):
-    return Geoparser(gazetteer=gaz)
 
 
 def locate_first(geo, nlp, text):

