@@ -2,9 +2,9 @@
 
 Corpus: the sample reports shipped with the package, repeated, plus the ACLED dev notes when
 the shared evaluation folder is present. Two configurations are timed side by side, each the
-median of three runs: bare ``nlp.pipe``, and ``nlp.pipe`` followed by ``Geoparser.toponyms``
-and one ``locate`` per document (its first sentence as the trigger). Prints a table and writes
-a JSON file.
+median of three runs, run in turn: bare ``nlp.pipe``, and ``nlp.pipe`` followed by
+``Geoparser.toponyms`` and one ``locate`` per document (its first sentence as the trigger).
+Prints a table and writes a JSON file.
 
     .venv/bin/python benchmarks/bench_geo.py [--repeat 20] [--acled PATH] [--limit 600]
 """
@@ -52,13 +52,17 @@ def peak_rss_mb() -> float:
     return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
 
 
-def median_time(fn: Callable[[], object], runs: int = RUNS) -> tuple[float, list[float]]:
-    times = []
+def median_times(fns: list[Callable[[], object]], runs: int = RUNS
+                 ) -> list[tuple[float, list[float]]]:
+    """Median and all times of each function, the functions run in turn ``runs`` times
+    (interleaved, so a neighbour's load on a shared machine falls on each alike)."""
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), times
+        for fn, own in zip(fns, times, strict=True):
+            started = time.perf_counter()
+            fn()
+            own.append(time.perf_counter() - started)
+    return [(statistics.median(own), own) for own in times]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,8 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     # Interleaved warm-up so neither configuration pays for first-call costs alone.
     for _ in nlp.pipe(texts[:8]):
         pass
-    bare_s, bare_runs = median_time(bare)
-    geo_s, geo_runs = median_time(with_geo)
+    (bare_s, bare_runs), (geo_s, geo_runs) = median_times([bare, with_geo])
     n = len(texts)
     result = {
         "docs": n,

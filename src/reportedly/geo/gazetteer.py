@@ -334,6 +334,7 @@ class Gazetteer:
                 best[match] = score
         return sorted(best.items(), key=lambda ms: -ms[1])
 
+    @lru_cache(maxsize=8192)  # noqa: B019 - one gazetteer per process, the cache lives with it
     def _sounds(self, skel: str, cc: str, admin1: str) -> list[tuple[str, str]]:
         """(sound form, name key) of the region's town names with this consonant skeleton,
         read from the index (built once, from the written names)."""
