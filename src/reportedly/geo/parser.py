@@ -538,7 +538,9 @@ class Geoparser:
             if holder is None or holder.best is None or not holder.best.admin1:
                 continue
             name = _POSSESSIVE.sub("", _LEADING_THE.sub("", text[a:b])).strip()
-            cands = self._fuzzy_in(name, holder, town=holder.best.feature_code.startswith("PP"))
+            beside = holder.best.feature_code.startswith("PP")
+            cands = self._fuzzy_in(name, holder, town=beside)
+            beside = beside and bool(cands)  # the readings are nearest the town first
             if not cands and holder.best.feature_code.startswith("PP") and _DISTRICT_AFTER.match(
                     text, holder.end):
                 # a town named for its district ("Mogoke township, Pyinoolwin district")
@@ -553,7 +555,7 @@ class Geoparser:
                 start = a + text[a:b].find(name)
                 added.append(_Mention(start, start + len(name), name, cands, True,
                                       best=cands[0]))
-                by_town.append(holder.best.feature_code.startswith("PP"))
+                by_town.append(beside)
         if not added:
             return mentions
         _settle_namesakes(added, by_town, resolved)
