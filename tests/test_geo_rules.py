@@ -246,11 +246,15 @@ def test_geo_region_found_under_acled_and_news_names(gaz, name, cc, admin1):
     ("The Daily Star (Lebanon)", "LB"),
     ("Radio Trinidad and Tobago; Wire", "TT"),
     ("Kathmandu Post (Nepali)", "NP"),
-    ("Meridian Wire", None),
+    ("Taipei Times", "TW"),         # a capital
+    ("Milano Today", "IT"),         # a city of a million, under its local name
+    ("Meridian Wire", None),        # a small town's name is no home
+    ("Victoria Herald", None),
     (None, None),
 ])
 def test_geo_outlet_name_names_its_country(geo, outlet, iso2):
-    """An outlet named after a country (or its people) gives that country; others give None."""
+    """An outlet named after a country (or its people), or after a capital or a city of a
+    million, gives that country; others give None."""
     assert geo.outlet_country(outlet) == iso2
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reportedly.sources import attribute, find_outlet, is_unknown_statement
+from reportedly.sources import attribute, find_outlet, home_outlet, is_unknown_statement
 
 
 def _attr(nlp, text, word, outlet="Wire Service"):
@@ -134,3 +134,16 @@ def test_sources_citing_names_the_speaker_via_the_relay(nlp, text, word):
 def test_sources_quote_belongs_to_its_speaker(nlp, text, word, speaker):
     """A quotation is claimed by the speaker the sentence names."""
     assert [s.name for s in _attr(nlp, text, word).sources] == [speaker]
+
+
+@pytest.mark.parametrize(("byline", "iso2"), [
+    ("Taipei Times; Liberty Times", "TW"),       # several outlets: the first the lexicon knows
+    ("A Local Blog; ABC Color", "PY"),
+    ("SOHR", "SY"),                               # a monitor: the one country it documents
+    ("Reuters", None),                            # a wire that reports on the whole world
+    ("An Unknown Weekly", None),
+    (None, None),
+])
+def test_sources_home_outlet_gives_the_country_reported_on(byline, iso2):
+    found = home_outlet(byline)
+    assert (found.country if found else None) == iso2

@@ -32,7 +32,7 @@ from reportedly.records import (
     Toponym,
 )
 from reportedly.resolve import Policy, one_event_per_day, resolve_event
-from reportedly.sources import find_outlet
+from reportedly.sources import home_outlet
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ class Pipeline:
             for n, (a, b) in enumerate(bounds):
                 if a <= expr.start < b:
                     target.setdefault(n, []).append(expr)
-        outlet = find_outlet(document.outlet)
+        outlet = home_outlet(document.outlet)
         ctx = Context(
             document, doc, sents, hits, times, dateline_end=dateline_end, statement_times=spoken
         )
@@ -192,7 +192,7 @@ class Pipeline:
     def _locate(self, ctx: Context, mention: Mention, lead: Span) -> Location | None:
         # the dateline says where the reporter filed from, not where the event happened
         places = [t for t in ctx.toponyms if t.start >= ctx.dateline_end]
-        outlet = find_outlet(ctx.document.outlet)
+        outlet = home_outlet(ctx.document.outlet)
         home = outlet.country if outlet else self.geo.outlet_country(ctx.document.outlet)
         return self.geo.locate(ctx.doc, places, start=lead.start_char, end=lead.end_char,
                                home_country=home)

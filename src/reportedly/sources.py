@@ -133,6 +133,18 @@ def find_outlet(text: str | None) -> Outlet | None:
     return _outlet_index().get(_key(text))
 
 
+def home_outlet(byline: str | None) -> Outlet | None:
+    """The first outlet of a document's outlet field that the lexicon knows with a home
+    country; the field may list several ("Taipei Times; Liberty Times")."""
+    if not byline:
+        return None
+    for part in (byline, *byline.split(";")):
+        found = find_outlet(part)
+        if found is not None and found.country:
+            return found
+    return None
+
+
 def ruler_patterns() -> list[dict[str, Any]]:
     """EntityRuler patterns (ORG) for every outlet name and alias of two or more letters."""
     return [

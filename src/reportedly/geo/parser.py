@@ -193,14 +193,21 @@ class Geoparser:
         """
         if not isinstance(outlet, str):
             return None
-        for part in outlet.split(";"):
-            words = _OUTLET_WORD.findall(part)
-            for n in range(min(4, len(words)), 0, -1):  # "Trinidad and Tobago" before "Tobago"
-                for i in range(len(words) - n + 1):
-                    name = " ".join(words[i : i + n])
-                    if name[0].isupper() and (
-                            iso2 := self.gaz.country_named(name) or self.gaz.demonym(name)):
-                        return iso2
+        names = [names for part in outlet.split(";") if (names := _outlet_names(part))]
+        for part in names:
+            for name in part:
+                if iso2 := self.gaz.country_named(name) or self.gaz.demonym(name):
+                    return iso2
+        # "Taipei Times", "Milano Today": a capital or a city of a million names its country
+        for part in names:
+            for name in part:
+                if len(key(name)) < 4:
+                    continue
+                top = next(iter(self.gaz.candidates(name, limit=1)), None)
+                if top is not None and top.country_code and (
+                        top.feature_code == "PPLC" or top.feature_code.startswith("PP")
+                        and top.population >= _BIG_CITY):
+                    return top.country_code
         return None
 
     def parse(self, text: str) -> list[Toponym]:
@@ -893,6 +900,14 @@ def _cued(text: str, start: int, end: int) -> bool:
         or _SUBPART_AFTER.match(text, end)
         or _BRACKET_AFTER.match(text, end)
     )
+
+
+def _outlet_names(part: str) -> list[str]:
+    """Capitalised runs of up to four words of one outlet's name, longest first ("Trinidad
+    and Tobago" before "Tobago")."""
+    words = _OUTLET_WORD.findall(part)
+    return [name for n in range(min(4, len(words)), 0, -1) for i in range(len(words) - n + 1)
+            if (name := " ".join(words[i : i + n]))[0].isupper()]
 
 
 def _enclosing(text: str, mentions: list[_Mention], n: int) -> list[_Mention]:
