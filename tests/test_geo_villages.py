@@ -202,3 +202,21 @@ def test_geo_raids_on_and_countryside_of_are_cues(geo, nlp, text):
     """spaCy reads the town as an organisation here: only the cue makes it a place."""
     names = [ascii_name(t.name) for t in geo.toponyms(nlp(text))]
     assert "Kafr Takharim" in names
+
+
+def test_geo_gazetteer_reopens_its_connection_in_a_forked_child(gaz):
+    """A forked worker must not share the parent's SQLite connection."""
+    import os
+
+    if not hasattr(os, "fork"):
+        pytest.skip("no fork on this platform")
+    read, write = os.pipe()
+    parent_con = id(gaz._con)
+    pid = os.fork()
+    if pid == 0:  # the child: a fresh connection that answers
+        ok = id(gaz._con) != parent_con and bool(gaz.candidates("Aleppo"))
+        os.write(write, b"1" if ok else b"0")
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(read, 1) == b"1"
+    assert id(gaz._con) == parent_con

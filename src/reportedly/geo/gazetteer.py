@@ -9,6 +9,7 @@ no rebuild.
 from __future__ import annotations
 
 import math
+import os
 import sqlite3
 import threading
 import unicodedata
@@ -98,12 +99,22 @@ class Gazetteer:
     _lock = threading.Lock()
 
     def __init__(self, path: str) -> None:
-        self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
-        self._db_lock = threading.Lock()
+        self._path = path
+        self._connect()
         self._countries = self._read_countries()
         self._curated = self._read_curated()
         self._demonyms, self._country_names = self._read_country_lexicon()
         self._abbreviations = _state_abbreviations()
+
+    def _connect(self) -> None:
+        self._con = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True,
+                                    check_same_thread=False)
+        self._db_lock = threading.Lock()
+
+    def _reopen_after_fork(self) -> None:
+        """A forked worker (Dask, process pools) opens its own connection: SQLite's open
+        files and locks must not be shared across a fork. Cached answers stay valid."""
+        self._connect()
 
     @classmethod
     def load(cls) -> Gazetteer:
@@ -111,6 +122,7 @@ class Gazetteer:
         with cls._lock:
             if cls._instance is None:
                 cls._instance = cls(str(build.ensure_index()))
+                os.register_at_fork(after_in_child=cls._instance._reopen_after_fork)
             return cls._instance
 
     # --- loading ---------------------------------------------------------------------------
