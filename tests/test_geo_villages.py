@@ -220,3 +220,12 @@ def test_geo_gazetteer_reopens_its_connection_in_a_forked_child(gaz):
     os.waitpid(pid, 0)
     assert os.read(read, 1) == b"1"
     assert id(gaz._con) == parent_con
+
+
+def test_geo_a_people_is_no_region_of_its_name(geo, nlp):
+    """"the Polish and Chechen communities": spaCy's nationality, not the region an alias
+    names; the town where they marched is the place."""
+    text = ("Members of the Polish and Chechen communities marched in Lyon on Sunday against "
+            "the war, organisers said.")
+    names = [t.name for t in geo.toponyms(nlp(text))]
+    assert "Lyon" in names and not any("Chechnya" in n for n in names)

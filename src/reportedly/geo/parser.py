@@ -262,6 +262,8 @@ class Geoparser:
         persons = [(e.start_char, e.end_char) for e in ents if e.label_ == "PERSON"]
         orgs = [(e.start_char, e.end_char) for e in ents if e.label_ == "ORG"]
         dates = [(e.start_char, e.end_char) for e in ents if e.label_ in _NUMERIC]
+        # "the Polish and Chechen communities": a people, not the region an alias names
+        peoples = {(e.start_char, e.end_char) for e in ents if e.label_ == "NORP"}
         free = [(a, b) for a, b in runs if not any(da < b and a < db for da, db in dates)]
         run_end = {a: b for a, b in runs}
         for m in self._of_joined(text, free):
@@ -300,6 +302,8 @@ class Geoparser:
             for a, b in free:  # "between May 30 and 31": a date, not a place
                 if any(taken[a:b]):
                     continue  # already inside a mention: accept() would refuse it
+                if not associative and (a, b) in peoples and not _cued(text, a, b):
+                    continue  # (the gold standards of geoparsing count such names)
                 # A one-word "person" that the gazetteer knows as a region or a big town is
                 # the place NER misread ("shelling Kharkiv", "near Lobacheve, Luhansk").
                 person = any(pa <= a and b <= pb and b - a < pb - pa for pa, pb in persons) or (
