@@ -229,3 +229,36 @@ def test_geo_a_people_is_no_region_of_its_name(geo, nlp):
             "the war, organisers said.")
     names = [t.name for t in geo.toponyms(nlp(text))]
     assert "Lyon" in names and not any("Chechnya" in n for n in names)
+
+
+def test_geo_camp_named_after_its_town_is_the_town(geo, nlp):
+    """"Kakuma Camp": the camp's name ends in a type word; the town it is named after is
+    the place."""
+    text = "Refugees protested over food rations in Kakuma Camp on Monday, aid workers said."
+    assert [t.name for t in geo.toponyms(nlp(text))] == ["Kakuma"]
+
+
+def test_geo_theatre_named_after_a_town_is_a_site(geo, nlp):
+    """"the San Carlo theatre in Naples": a site named like many towns; Naples is the place."""
+    text = ("About 50 people gathered outside the San Carlo theatre in Naples on Sunday to "
+            "call for peace, organisers said.")
+    assert [t.name for t in geo.toponyms(nlp(text))] == ["Naples"]
+
+
+def test_geo_border_town_filed_next_door_stays_in_the_named_region(geo, nlp):
+    """A town GeoNames files under the neighbouring region, a few km from the border, stays
+    the place when the text puts it in the region next door: in that region."""
+    text = ("A crowd attacked a man outside Acornhoek (Bushbuckridge, Mpumalanga) on Friday, "
+            "police said.")
+    by_text = {t.text: t for t in geo.toponyms(nlp(text))}
+    assert by_text["Acornhoek"].admin1 == "Mpumalanga"
+
+
+def test_geo_far_namesake_of_a_chained_village_is_still_dropped(geo, nlp):
+    """The border allowance needs the chain's towns nearby: a namesake by another region's
+    capital, far from the township the text names, is not the village."""
+    text = ("Troops burned houses in Thar Yar Kone village (Kale township, Kale district, "
+            "Sagaing region) on Tuesday, residents said.")
+    by_text = {t.text: t for t in geo.toponyms(nlp(text))}
+    village = by_text["Thar Yar Kone"]
+    assert village.geonameid is None and village.lat > 22.5  # the MIMU village near Kale

@@ -359,6 +359,17 @@ class Gazetteer:
         with self._db_lock:
             return self._con.execute(query, (skel, cc, admin1)).fetchall()
 
+    def near_region(self, country_code: str, admin1: str, lat: float, lon: float,
+                    within_km: float) -> bool:
+        """Whether a GeoNames town of the region lies within ``within_km`` of the point: a
+        town filed under the neighbouring region that close may lie in this one (GeoNames'
+        admin codes follow borders only roughly)."""
+        if not country_code or not admin1:
+            return False
+        return any(haversine_km(lat, lon, row[2], row[3]) <= within_km
+                   for rows in self._region_rows(country_code.upper(), admin1).values()
+                   for row in rows)
+
     def region_seat(self, country_code: str, admin1: str) -> Candidate | None:
         """The town a region-level event is coded to: ACLED's provincial capital.
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span
@@ -68,14 +68,14 @@ _TYPES = (r"city|town|village|villages|district|province|region|state|governorat
           r"sub-?district|"
           r"oblast|raion|locality|settlement|hamlet|countryside|prefecture|tehsil|zone")
 _TYPE_AFTER = re.compile(rf"\s+(?:{_TYPES})\b")
-_TYPE_TAIL = re.compile(r"\s+(?:City|Town|Village|District|Municipality)$")
+_TYPE_TAIL = re.compile(r"\s+(?:City|Town|Village|District|Municipality|Camp)$")
 # A lower-case site word after a name: the name labels a site, not the place itself.
 # Airports, stations, prisons and hospitals are named after the town they serve ("Donetsk
 # Airport", "Homs prison"), so those names stay places; squares, streets, bridges and schools
 # are as often named after people or other towns ("Hamilton Square", "Baghdad bridge").
 _FACILITY_AFTER = re.compile(
     r"\s+(?:square|street|road|avenue|boulevard|highway|university|college|school|"
-    r"bridge|park|stadium|mosque|church|court|embassy|consulate|"
+    r"bridge|park|stadium|mosque|church|court|embassy|consulate|theat(?:er|re)|museum|"
     r"headquarters|office|hotel|mall)\b"
 )
 # Inside a bracket opened right after a word: "Gwalo (Paikoro, Niger)", "Natal (Rio Grande...".
@@ -164,6 +164,7 @@ _CLOSE_READING = 0.5  # prior gap within which a second reading may make a name 
 _NEARBY = 1.2  # bonus for a reading close to other places of the document
 _FUZZY_NEAR_KM = 60.0  # a fuzzy village lies this close to the town named as holding it
 _FUZZY_REGION_CUTOFF = 88.0  # with only a region to vouch for it, a closer spelling is needed
+_BORDER_KM = 15.0  # a town this close to a named region's towns may lie in that region
 
 
 @dataclass
@@ -235,7 +236,7 @@ class Geoparser:
         context = self._country_context(doc, mentions, outlet_country)
         groups = self._containment(text, mentions)
         self._resolve(mentions, context, text=text)
-        _drop_outside(text, mentions, groups)
+        _drop_outside(text, mentions, groups, self.gaz)
         home = self.gaz.country(outlet_country) if outlet_country else None
         if home is not None:
             _drop_foreign_towns_for_areas(mentions, home.iso2)
@@ -801,13 +802,15 @@ def _part_of_town(text: str, a: _Mention, b: _Mention) -> bool:
 
 
 def _drop_outside(
-    text: str, mentions: list[_Mention], groups: dict[int, list[_Mention]]
+    text: str, mentions: list[_Mention], groups: dict[int, list[_Mention]], gaz: Gazetteer
 ) -> None:
     """Unresolve X in "X (Y, Z)" when no reading of X lies in the region Y or Z names.
 
     Such an X is a village the gazetteer lacks that shares its name with a place elsewhere
     ("Winder town (Las Bela district, Balochistan)" is not Winder, Georgia); the event then
-    falls back to the enclosing region.
+    falls back to the enclosing region. A town filed under the neighbouring region but lying
+    by the named region's own towns is kept, in the region the text names ("Acornhoek
+    (Ehlanzeni, Mpumalanga)", filed under Limpopo a few km from the border).
     """
     for n, a in enumerate(mentions):
         if a.best is not None and a.best.feature_code.startswith("PP"):
@@ -817,7 +820,21 @@ def _drop_outside(
                   or _site_in_town(text, a, b))]
         if a.best is None or not outer or a.best.feature_code in _HOLDERS:
             continue
-        if not any(_contains(o, c) for o in outer for c in a.cands):
+        if any(_contains(o, c) for o in outer for c in a.cands):
+            continue
+        best = a.best
+        region = next((o for o in outer if o.feature_code == "ADM1"
+                       and o.country_code == best.country_code and o.admin1), None)
+        # the chain's towns and districts must lie by it too: "Thar Yar Kone village (Kale
+        # township, ..., Sagaing region)" is not the namesake by Mandalay, 300 km from Kale
+        lower = [b.best for b in groups.get(n, ()) if b.best is not None
+                 and (b.best.feature_code.startswith("PP") or b.best.feature_code == "ADM2")]
+        if best.feature_code.startswith("PP") and region is not None and not any(
+                haversine_km(best.lat, best.lon, o.lat, o.lon) > _DISTRICT_KM for o in lower
+        ) and gaz.near_region(
+                best.country_code or "", region.admin1 or "", best.lat, best.lon, _BORDER_KM):
+            a.best = replace(best, admin1=region.admin1)
+        else:
             a.best = None
 
 
