@@ -50,6 +50,8 @@ class Context:
     dateline_end: int = 0
     statement_times: dict[int, list[timex.TimeExpr]] = field(default_factory=dict)
     sentence_sources: dict[int, tuple[Source, ...]] = field(default_factory=dict)
+    # ISO2 of the country the document's outlet reports on (a weak geo prior), or None
+    home_country: str | None = None
 
     @property
     def published(self) -> date | None:
@@ -123,12 +125,13 @@ class Pipeline:
                 if a <= expr.start < b:
                     target.setdefault(n, []).append(expr)
         outlet = home_outlet(document.outlet)
-        ctx = Context(
-            document, doc, sents, hits, times, dateline_end=dateline_end, statement_times=spoken
-        )
         # an outlet the lexicon lacks may still name its country ("La Razon (Spain)")
-        outlet_country = outlet.country if outlet else self.geo.outlet_country(document.outlet)
-        ctx.toponyms = self.geo.toponyms(doc, outlet_country=outlet_country)
+        home = outlet.country if outlet else self.geo.outlet_country(document.outlet)
+        ctx = Context(
+            document, doc, sents, hits, times, dateline_end=dateline_end, statement_times=spoken,
+            home_country=home,
+        )
+        ctx.toponyms = self.geo.toponyms(doc, outlet_country=home)
         return ctx
 
     def _event(self, ctx: Context, mention: Mention, n: int) -> Event | None:
@@ -192,10 +195,8 @@ class Pipeline:
     def _locate(self, ctx: Context, mention: Mention, lead: Span) -> Location | None:
         # the dateline says where the reporter filed from, not where the event happened
         places = [t for t in ctx.toponyms if t.start >= ctx.dateline_end]
-        outlet = home_outlet(ctx.document.outlet)
-        home = outlet.country if outlet else self.geo.outlet_country(ctx.document.outlet)
         return self.geo.locate(ctx.doc, places, start=lead.start_char, end=lead.end_char,
-                               home_country=home)
+                               home_country=ctx.home_country)
 
     def _claims_for(
         self, ctx: Context, field_: str, value: str, text: str, start: int, **kw

@@ -138,7 +138,7 @@ def home_outlet(byline: str | None) -> Outlet | None:
     country; the field may list several ("Taipei Times; Liberty Times")."""
     if not byline:
         return None
-    for part in (byline, *byline.split(";")):
+    for part in byline.split(";"):
         found = find_outlet(part)
         if found is not None and found.country:
             return found

@@ -100,21 +100,19 @@ class Gazetteer:
 
     def __init__(self, path: str) -> None:
         self._path = path
-        self._connect()
+        self._connect()  # again in a forked child (``load``)
         self._countries = self._read_countries()
         self._curated = self._read_curated()
         self._demonyms, self._country_names = self._read_country_lexicon()
         self._abbreviations = _state_abbreviations()
 
     def _connect(self) -> None:
+        """Open the index. A forked worker (Dask, process pools) opens its own connection:
+        SQLite's open files and locks must not be shared across a fork. Cached answers stay
+        valid."""
         self._con = sqlite3.connect(f"file:{self._path}?mode=ro", uri=True,
                                     check_same_thread=False)
         self._db_lock = threading.Lock()
-
-    def _reopen_after_fork(self) -> None:
-        """A forked worker (Dask, process pools) opens its own connection: SQLite's open
-        files and locks must not be shared across a fork. Cached answers stay valid."""
-        self._connect()
 
     @classmethod
     def load(cls) -> Gazetteer:
@@ -122,7 +120,7 @@ class Gazetteer:
         with cls._lock:
             if cls._instance is None:
                 cls._instance = cls(str(build.ensure_index()))
-                os.register_at_fork(after_in_child=cls._instance._reopen_after_fork)
+                os.register_at_fork(after_in_child=cls._instance._connect)
             return cls._instance
 
     # --- loading ---------------------------------------------------------------------------

@@ -194,14 +194,14 @@ class Geoparser:
         """
         if not isinstance(outlet, str):
             return None
-        names = [names for part in outlet.split(";") if (names := _outlet_names(part))]
-        for part in names:
-            for name in part:
+        parts = [_outlet_names(part) for part in outlet.split(";")]
+        for names in parts:
+            for name in names:
                 if iso2 := self.gaz.country_named(name) or self.gaz.demonym(name):
                     return iso2
         # "Taipei Times", "Milano Today": a capital or a city of a million names its country
-        for part in names:
-            for name in part:
+        for names in parts:
+            for name in names:
                 if len(key(name)) < 4:
                     continue
                 top = next(iter(self.gaz.candidates(name, limit=1)), None)
@@ -550,19 +550,17 @@ class Geoparser:
             if holder is None or holder.best is None or not holder.best.admin1:
                 continue
             name = _POSSESSIVE.sub("", _LEADING_THE.sub("", text[a:b])).strip()
-            beside = holder.best.feature_code.startswith("PP")
-            cands = self._fuzzy_in(name, holder, town=beside)
-            beside = beside and bool(cands)  # the readings are nearest the town first
-            if not cands and holder.best.feature_code.startswith("PP") and _DISTRICT_AFTER.match(
-                    text, holder.end):
+            town = holder.best.feature_code.startswith("PP")
+            cands = self._fuzzy_in(name, holder.best, town=town)
+            beside = town and bool(cands)  # the readings are nearest the town first
+            if not cands and town and _DISTRICT_AFTER.match(text, holder.end):
                 # a town named for its district ("Mogoke township, Pyinoolwin district")
                 # vouches for the district, which reaches further than a town's surroundings
-                cands = self._fuzzy_in(name, holder, town=False)
+                cands = self._fuzzy_in(name, holder.best, town=False)
             if not cands and text[b : holder.start].strip() == "," and (
                     region := _namesake_region(holder)) is not None:
                 # "Rusaniv, Kyiv": the city read, but the oblast of its name holds the village
-                cands = self._fuzzy_in(name, _Mention(holder.start, holder.end, holder.text,
-                                                      [region], best=region), town=False)
+                cands = self._fuzzy_in(name, region, town=False)
             if cands:
                 start = a + text[a:b].find(name)
                 added.append(_Mention(start, start + len(name), name, cands, True,
@@ -574,9 +572,9 @@ class Geoparser:
         kept = [m for m in mentions if not any(m.start < x.end and x.start < m.end for x in added)]
         return sorted(kept + added, key=lambda m: m.start)
 
-    def _fuzzy_in(self, name: str, holder: _Mention, *, town: bool) -> list[Candidate]:
-        best = holder.best
-        assert best is not None
+    def _fuzzy_in(self, name: str, best: Candidate, *, town: bool) -> list[Candidate]:
+        """Places close to ``name`` in the region of the holder's reading ``best``; with
+        ``town``, only those near that town, nearest first."""
         return self.gaz.fuzzy(
             name, country_code=best.country_code or "", admin1=best.admin1 or "", limit=10,
             near=(best.lat, best.lon) if town else None, within_km=_FUZZY_NEAR_KM,
