@@ -507,3 +507,46 @@ def test_detect_property_destroyed_by_a_crowd_is_a_riot(nlp, text, sub):
     strategic development (Looting/property destruction)."""
     typing = _typing(nlp, text)
     assert typing is not None and typing.sub_event_type == sub
+
+
+def _main_event(pipeline, text):
+    from reportedly.records import Document
+
+    document = Document.from_text(text, id="t", published="2023-06-20")
+    events = pipeline.extract_doc(document, pipeline.nlp(text)).events
+    return next((e for e in events if e.role == "main"), None)
+
+
+@pytest.mark.parametrize(("text", "sub"), [
+    ("On 12 June 2023, a new armed group calling itself the Northern Shield announced its "
+     "formation in Faryab province.", "Change to group/activity"),
+    ("On 9 June 2023, Ukrainian forces retook the town of Novoselivka from the rebels.",
+     "Government regains territory"),
+    ("On 2 June 2023, monitors recorded 14 shots involving small arms near Avdiivka.",
+     "Armed clash"),
+    ("On 4 June 2023, soldiers sealed off and seized the house of a local opposition "
+     "organiser in Mawlamyine.", "Looting/property destruction"),
+    ("On 6 June 2023, settlers established a new outpost on a hill north of Nablus.",
+     "Headquarters or base established"),
+    ("On 8 June 2023, the junta revoked the citizenship of three exiled journalists.",
+     "Other"),
+])
+def test_detect_strategic_and_territory_phrasings_start_an_event(pipeline, text, sub):
+    """Codebook sub-types told in phrasings event notes use: a formation announced, a
+    town retaken ("retook" is not lemmatised to "retake"), shots recorded by monitors, a
+    house seized, an outpost set up, a citizenship revoked."""
+    event = _main_event(pipeline, text)
+    assert event is not None and event.sub_event_type == sub
+
+
+def test_detect_grievance_since_in_past_perfect_keeps_the_event(pipeline):
+    """'... a demand they had been making since the beginning of the year': an older
+    grievance in the past perfect beside the act does not make the act a running tally;
+    the same clause in the present perfect does."""
+    act = ("On 14 June 2023, in Chitre, Herrera, parents and teachers blocked traffic to "
+           "demand more classrooms, a demand that they {} making since the beginning of "
+           "the year.")
+    event = _main_event(pipeline, act.format("had been"))
+    assert event is not None and event.sub_event_type == "Peaceful protest"
+    assert _main_event(pipeline, "Parents have blocked roads in Chitre since the beginning "
+                                 "of the year.") is None

@@ -339,6 +339,61 @@ def test_geo_coded_to_note_ignores_a_foreign_namesake(geo, nlp):
     assert loc is None or loc.country_code == "CD"
 
 
+@pytest.mark.parametrize(("text", "name", "cc"), [
+    ("On 21 June 2023, provincial police deployed 2,000 officers along the main road to "
+     "secure pilgrims. The deployment is meant to protect travellers during the festival. "
+     "Coded as Diwaniyah city.", "Al Diwaniyah", "IQ"),
+    ("On 4 April 2023, rebels attacked civilians near Oicha, coded to nearby Butembo "
+     "(Nord-Kivu).", "Butembo", "CD"),
+])
+def test_geo_coded_note_closing_the_report_names_the_event_place(geo, nlp, text, name, cc):
+    """A coding note codes the event it is about wherever it stands after the trigger, the
+    closing "Coded as X city." included, and "coded to nearby X" codes to X."""
+    loc = locate_first(geo, nlp, text)
+    assert (loc.name, loc.country_code, loc.geo_precision) == (name, cc, 2)
+
+
+def test_geo_coded_to_region_capital_is_the_capital(geo, nlp):
+    """"Coded to Babil capital Hillah city": the region's capital is the coded place."""
+    text = ("On 26 June 2023, police arrested a man wanted on terrorism charges in the "
+            "countryside of Babil province. Coded to Babil capital Hillah city.")
+    assert locate_first(geo, nlp, text).name == "Al Hillah"
+
+
+def test_geo_coded_as_actor_is_no_place(geo, nlp):
+    """"(coded as Kassala communal militia)" codes an actor: its first word is no place."""
+    text = ("On 5 June 2023, gunmen (coded as Kassala communal militia) killed a herder in "
+            "Wad Madani.")
+    assert locate_first(geo, nlp, text).name == "Wad Medani"
+
+
+def test_geo_coded_place_outweighs_a_misread_neighbour(geo, nlp):
+    """A coded town the parser missed is taken under its own name in its one country, even
+    when the sentence's other names were read abroad ("the Baltic sea")."""
+    text = ("On 18 June 2023, activists took to the Baltic sea near Fyn island [coded to "
+            "Svendborg] to protest against coal shipments.")
+    loc = locate_first(geo, nlp, text)
+    assert (loc.name, loc.country_code) == ("Svendborg", "DK")
+
+
+def test_geo_coder_remark_between_place_and_holder(geo, nlp):
+    """"on Juban (coded to district level) (Ad Dali)": a coder's bracket between a place
+    and its region does not break the chain, so the town is read in that region."""
+    text = ("On 3 June 2023, coalition aircraft carried out two air raids on Juban (coded to "
+            "district level) (Ad Dali). Casualties unknown.")
+    loc = locate_first(geo, nlp, text)
+    assert (loc.name, loc.country_code) == ("Juban", "YE")
+
+
+def test_geo_region_abroad_is_not_inside_the_bracketed_region(geo, nlp):
+    """"in Loreto (Itapua)": Peru's Loreto region is not in Paraguay's Itapua; the place the
+    gazetteer lacks falls back to the region the bracket names."""
+    text = ("On 7 June 2023, in Loreto (Itapua), truck drivers blocked the highway to "
+            "complain about fuel prices.")
+    loc = locate_first(geo, nlp, text)
+    assert (loc.name, loc.country_code) == ("Itapua", "PY")
+
+
 def test_geo_town_in_named_region_beats_namesake_elsewhere(geo, nlp):
     """Spatial coherence: with a region named in the sentence, the town inside it is the
     event place, not a namesake town of the same country far away."""
@@ -470,3 +525,36 @@ def test_geo_town_left_is_the_place_when_no_other_town_is_named(geo, nlp):
     loc = locate_first(geo, nlp, "On 3 April 2023, gunmen who came from Kherson shelled "
                                  "Mykolaiv, officials said.")
     assert loc.name == "Mykolaiv"
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("On 3 February 2023, workers protested in Torbat e Jam (Razavi Khorasan) over unpaid "
+     "wages.", "Torbat-e Jam"),
+    ("On 3 February 2023, workers protested in Bandar e Anzali city over unpaid wages.",
+     "Bandar-e Anzali"),
+])
+def test_geo_persian_ezafe_joins_one_name(geo, nlp, text, name):
+    """The ezafe "e" written as a word joins one Persian name ("Bandar e Anzali" is
+    Bandar-e Anzali, not a town called Bandar)."""
+    loc = locate_first(geo, nlp, text)
+    assert (loc.name, loc.country_code) == (name, "IR")
+
+
+@pytest.mark.parametrize("text", [
+    "On 9 May 2023, gunmen abducted two traders from the commune of Sindou and fled.",
+    "On 9 May 2023, gunmen abducted two traders from the department of Sindou and fled.",
+    "On 4 May 2023, teachers demonstrated at the high school of Sindou against staff cuts.",
+])
+def test_geo_commune_department_and_school_of_cue_a_town(geo, nlp, text):
+    """"the commune of X", "the department of X" and "the high school of X" name X as a
+    place, as "the town of X" does."""
+    loc = locate_first(geo, nlp, text)
+    assert (loc.name, loc.country_code) == ("Sindou", "BF")
+
+
+def test_geo_bracket_region_read_where_its_town_is(geo, nlp):
+    """"Niangoloko (Niangoloko, Comoe)": the town's one reading lies in Burkina Faso's
+    Comoe province, so the bracket is read there, not as Ivory Coast's Comoe region."""
+    text = "On 9 May 2023, gunmen abducted a trader on the road to Niangoloko (Niangoloko, Comoe)."
+    loc = locate_first(geo, nlp, text)
+    assert (loc.name, loc.country_code) == ("Niangoloko", "BF")

@@ -751,8 +751,10 @@ def _since_of_noun(doc: Doc, expr: timex.TimeExpr) -> bool:
 
 
 def _since_perfect(sent: Span) -> bool:
-    """'has seized large parts of the territory since it resumed fighting'."""
-    perfect = any(t.dep_ == "aux" and t.lemma_ == "have" for t in sent)
+    """'has seized large parts of the territory since it resumed fighting'. The present
+    perfect only: 'blocked traffic, a demand they had been making since January' tells one
+    act, with an older grievance beside it in the past perfect."""
+    perfect = any(t.dep_ == "aux" and t.lemma_ == "have" and t.tag_ != "VBD" for t in sent)
     return perfect and any(t.lower_ == "since" and t.dep_ in ("mark", "prep") for t in sent)
 
 

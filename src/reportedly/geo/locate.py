@@ -73,8 +73,19 @@ _PART_AFTER = re.compile(
 # Simbanda (Mambasa, Ituri) [coded to Mambasa]", "Location coded as Nay Pyi Taw"): the coded
 # place is the event location, and unless the note gives the precision ("with GP3") it stands
 # for a place near it (ACLED geo_precision 2: "coded to the nearest town").
-_CODED = re.compile(r"\bcoded(?:\s+(?:to|as|at))?\s+(?:the\s+)?(?=[A-Z])")
+_CODED = re.compile(r"\b[Cc]oded(?:\s+(?:to|as|at))?\s+(?:nearby\s+)?(?:the\s+)?(?=[A-Z])")
 _CODED_NAME = re.compile(r"[A-Z][\w'’-]*(?:[ -][A-Z][\w'’-]*)*")
+# A coded name stands alone, or with a type word: "coded as Kut city.", "(coded as Bolan)";
+# "coded as Darfur communal militia" names an actor, not a place.
+_CODED_END = re.compile(
+    r"(?:\s+(?:city|town|village|district|province|governorate|area|township|region|state))?"
+    r"\s*(?:[.,;:)\]]|\(|with\b|$)"
+)
+# "Coded to Al Anbar capital Ramadi city": the region's capital is the coded place.
+_CAPITAL_AFTER = re.compile(
+    r"\s+(?:(?:provincial|regional|state|district|governorate|national)\s+)?capital,?\s+"
+    r"(?:city\s+of\s+)?(?=[A-Z])"
+)
 _CODED_PRECISION = re.compile(r"[^.;\])]{0,30}?\b(?:GP|geo[_ -]?precision)\s*([123])\b",
                               re.IGNORECASE)
 _ORIGIN = re.compile(
@@ -301,13 +312,14 @@ def _pick(text, places, bounds, i, countries) -> _Pick | None:
 
 
 def _coded_pick(gaz, text, places, bounds, i, countries) -> _Pick | None:
-    """The place a coding note in the trigger sentence or the next one names, if any."""
-    lo, hi = bounds[i][0], bounds[min(i + 1, len(bounds) - 1)][1]
-    for m in _CODED.finditer(text, lo, hi):
-        t = next((p for p in places if p.start == m.end() and _agrees(p, countries)), None)
-        if t is None:
-            t = _coded_toponym(gaz, text, m.end(), places, countries)
-        if t is None or _kind(t) > 1:
+    """The place a coding note from the trigger sentence on names, if any: a note codes
+    the event it is about, and often closes the report ("... Coded as Kut city.")."""
+    lo = bounds[i][0]
+    for m in _CODED.finditer(text, lo):
+        t = _coded_at(gaz, text, m.end(), places, countries)
+        if t is not None and _kind(t) == 1 and (c := _CAPITAL_AFTER.match(text, t.end)):
+            t = _coded_at(gaz, text, c.end(), places, countries) or t
+        if t is None or _kind(t) > 1 or not _CODED_END.match(text, t.end):
             continue
         given = _CODED_PRECISION.match(text, t.end)
         geo = int(given.group(1)) if given else 2
@@ -316,15 +328,31 @@ def _coded_pick(gaz, text, places, bounds, i, countries) -> _Pick | None:
     return None
 
 
+def _coded_at(gaz, text, at, places, countries) -> Toponym | None:
+    """The place named at ``at``: the parser's reading in the text's countries, else a
+    look-up ("[coded to Mambasa]" in a report from Ituri is no reading of Mombasa)."""
+    t = next((p for p in places if p.start == at and _agrees(p, countries)), None)
+    return t if t is not None else _coded_toponym(gaz, text, at, places, countries)
+
+
 def _coded_toponym(gaz, text, at, places, countries) -> Toponym | None:
-    """A coded place the parser did not resolve, looked up in the countries of the text."""
+    """A coded place the parser did not resolve, looked up in the countries of the text;
+    failing those, the one country's place of that very name: the coder named a place, and
+    a misread neighbour ("the Baltic sea" read as Baltic, Connecticut) does not outweigh it."""
     m = _CODED_NAME.match(text, at)
     if m is None:
         return None
     wanted = countries or {t.country_code for t in places if t.country_code}
-    for cand in gaz.candidates(m.group(0), limit=10):
-        if cand.country_code in wanted and not (cand.feature_code or "").startswith("PCL"):
+    cands = [c for c in gaz.candidates(m.group(0), limit=10)
+             if not (c.feature_code or "").startswith("PCL")]
+    for cand in cands:
+        if cand.country_code in wanted:
             return toponym_of(cand, start=m.start(), end=m.end(), text=m.group(0))
+    # abroad, only under its own name: "Mambasa" is a spelling of Mombasa, and a Congolese
+    # town the gazetteer lacks
+    own = [c for c in cands if _key(c.name) == _key(m.group(0))]
+    if own and len({c.country_code for c in own}) == 1:
+        return toponym_of(own[0], start=m.start(), end=m.end(), text=m.group(0))
     return None
 
 

@@ -45,9 +45,10 @@ _CUE = re.compile(
     r"|\b(?:raids?|air\s?strikes?|strikes?|attacks?|assaults?|offensives?|bombardments?)"
     r"\s+on\s+(?:the\s+)?"
     r"|\b(?:hospital|prison|jail|port|airport|station|town\s+hall|city\s+hall|prefecture|"
+    r"school|university|college|"
     r"sub-prefecture|municipality|mayor|governor|market)\s+of\s+"
     r"|\b(?:city|town|village|district|province|governorate|region|enclave|suburb|outskirts|"
-    r"neighbou?rhood|area|camp|state|county|capital)\s+of\s+"
+    r"neighbou?rhood|area|camp|state|county|capital|department|commune|municipality)\s+of\s+"
     r"|\b(?:state|regional|provincial|district|county|national)\s+capital,?\s+"
     r"|\b(?:km|kms|kilomet(?:er|re)s?|miles?)\s+(?:[a-z-]+\s+)?(?:of|from)\s+(?:the\s+)?"
     r"|\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+(?:the\s+)?)$",
@@ -60,7 +61,8 @@ _CUE_LAST = frozenset(
      *_CUE_VERBS]
 )
 _WORD = r"(?:(?:al|el|ad|ar|as|at|az|an|ash)-)?[A-Z](?:[\w'’]|\.(?=\w))*(?:-[\w'’]+)*"
-_CONNECTOR = r"(?:de|do|da|dos|das|del|della|di|du|des|la|le|los|las|el|al|ez|es|az|wa|y|upon)"
+# "e" is the Persian ezafe of "Bandar e Emam Khomeyni" and "Torbat e Heydarieh"
+_CONNECTOR = r"(?:de|do|da|dos|das|del|della|di|du|des|la|le|los|las|el|al|ez|es|az|wa|y|e|upon)"
 _RUN = re.compile(rf"{_WORD}(?:[ \t]+(?:{_CONNECTOR}[ \t]+)*{_WORD})*")
 _SPLIT = re.compile(r"\s*[(),;\"“”]\s*|\s+-\s+")
 _TYPES = (r"city|town|village|villages|district|province|region|state|governorate|municipality|"
@@ -87,8 +89,12 @@ _BRACKET_AFTER = re.compile(r"\s*\([A-Z][\w'’ -]*[a-z][\w'’ -]*[,)]")
 # words and names the gazetteer does not know.
 _POSITION = (r"central|north|south|east|west|northern|southern|eastern|western|northeastern|"
              r"northwestern|southeastern|southwestern|restive|remote|rural")
+_CODER_REMARK = r"\s*\((?i:coded|location\s+coded)\b[^()]{0,40}\)"
+# The words between a place and the names holding it; a coder's remark in brackets ("Hays
+# (coded to district level) (Al Hudaydah)") stands between them too.
 _GAP = re.compile(
-    rf"(?:[\s,()\-]|(?i:\b(?:in|of|the|{_TYPES}|{_POSITION})\b)|\b{_WORD}\b|\b{_CONNECTOR}\b)*"
+    rf"(?:[\s,()\-]|(?i:\b(?:in|of|the|{_TYPES}|{_POSITION})\b)|\b{_WORD}\b|\b{_CONNECTOR}\b"
+    rf"|{_CODER_REMARK})*"
 )
 # A type word next to a name says which kind of place it is: "Mbale city", "the city of
 # Kherson" are towns; "the Odesa region", "Plateau state" are first-order regions.
@@ -129,7 +135,8 @@ _PART_GAP = re.compile(
 _DISTRICT_KM = 60.0
 _DISTRICT_SPAN_KM = 90.0  # a second-order region's towns lie this close to its point
 # Between a place and the place holding it in a chain: ", ", " (", " ("-with-more-names.
-_CHAIN_GAP = re.compile(r"(?:\s+(?:town|village|city|area|district|township))?\s*[,(]\s*")
+_CHAIN_GAP = re.compile(
+    rf"(?:\s+(?:town|village|city|area|district|township))?(?:{_CODER_REMARK})?\s*[,(]\s*")
 # A capitalised name and a comma right before: the slot of a holder in "X, Y".
 _AFTER_COMMA_NAME = re.compile(
     rf"\b{_WORD}(?:\s+{_WORD})*(?:\s+(?:town|village|city|district|area|township))?,\s*$"
@@ -816,9 +823,20 @@ def _drop_outside(
         outer = [b.best for b in groups.get(n, ()) if b.best is not None and
                  (b.best.feature_code in _HOLDERS or _part_of_town(text, a, b)
                   or _site_in_town(text, a, b))]
-        if a.best is None or not outer or a.best.feature_code in _HOLDERS:
+        if a.best is None or not outer:
             continue
         if any(_contains(o, c) for o in outer for c in a.cands):
+            continue
+        if _reread_holder(a, groups.get(n, ())):
+            continue
+        if a.best.feature_code in _HOLDERS:
+            # "Loreto (Concepcion)": a region abroad is not in the region the bracket names;
+            # names joined by commas may be a list ("Idlib, Hatay", "Ukraine, Russia")
+            if a.best.feature_code != "PCLI" and any(
+                    b.best is not None and b.best.feature_code == "ADM1"
+                    and b.best.country_code != a.best.country_code
+                    and "(" in text[a.end : b.start] for b in groups.get(n, ())):
+                a.best = None
             continue
         best = a.best
         region = next((o for o in outer if o.feature_code == "ADM1"
@@ -834,6 +852,21 @@ def _drop_outside(
             a.best = replace(best, admin1=region.admin1)
         else:
             a.best = None
+
+
+def _reread_holder(a: _Mention, holders: list[_Mention] | tuple) -> bool:
+    """"Mangodara (Mangodara, Comoe)": when the town's one reading lies in another reading
+    of the bracket's region (Burkina Faso's Comoe province, not Ivory Coast's Comoe
+    region), the region is read there; the town the text names vouches for it."""
+    if len(a.cands) != 1 or not a.best.feature_code.startswith("PP"):
+        return False
+    for b in holders:
+        inside = [c for c in b.cands if c is not b.best and c.feature_code in _HOLDERS
+                  and _contains(c, a.best)]
+        if inside:
+            b.best = inside[0]
+            return True
+    return False
 
 
 def _drop_foreign_towns_for_areas(mentions: list[_Mention], home: str) -> None:
