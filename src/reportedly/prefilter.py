@@ -143,28 +143,43 @@ def _dates() -> re.Pattern[str]:
 
 
 @cache
-def _genres() -> tuple[tuple[re.Pattern[str], int, re.Pattern[str]], ...]:
-    """Per genre of general news (prefilter.yaml ``genres``): its markers as one pattern, how
-    many different ones make a text of that genre, and its senses (cues read its way)."""
+def _genres() -> tuple[tuple[frozenset[str], re.Pattern[str] | None, int, re.Pattern[str]], ...]:
+    """Per genre of general news (prefilter.yaml ``genres``): its one-word markers as a set,
+    its other markers (phrases, patterns) as one pattern, how many different ones make a text
+    of that genre, and its senses (cues read its way)."""
     out = []
     for genre in (lexicons.load("prefilter").get("genres") or {}).values():
         if not isinstance(genre, dict):
             continue  # the section's own rule
-        words = sorted((r"\s+".join(map(re.escape, str(m).split())) for m in genre["markers"]),
-                       key=len, reverse=True)
-        body = "|".join(words)
-        parts = [rf"(?<![\w-])(?:{body})(?![\w-])", *(genre.get("patterns") or [])]
+        markers = [" ".join(str(m).lower().split()) for m in genre["markers"]]
+        single = frozenset(m for m in markers if _WORD_RUN.fullmatch(m))
+        words = sorted((r"\s+".join(map(re.escape, m.split())) for m in markers
+                        if m not in single), key=len, reverse=True)
+        parts = [*([rf"(?<![\w-])(?:{'|'.join(words)})(?![\w-])"] if words else []),
+                 *(genre.get("patterns") or [])]
+        other = re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE) if parts else None
         senses = _alternation([str(w) for w in genre["senses"]]) or "(?!)"
-        out.append((re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE),
-                    int(genre.get("min_markers", 2)), re.compile(senses, re.IGNORECASE)))
+        out.append((single, other, int(genre.get("min_markers", 2)),
+                    re.compile(senses, re.IGNORECASE)))
     return tuple(out)
 
 
+# A maximal run of word characters and hyphens: what a one-word marker must be, whole
+# (the markers' own bounds are "not a word character or hyphen" on both sides).
+_WORD_RUN = re.compile(r"[\w-]+")
+
+
 def _genre_senses(head: str) -> list[re.Pattern[str]]:
-    """The senses of the genres a text belongs to: two different markers of one, or more."""
+    """The senses of the genres a text belongs to: two different markers of one, or more.
+    One-word markers are looked up among the text's words, read once for all genres."""
     found = []
-    for markers, least, senses in _genres():
-        seen = {" ".join(m.group(0).lower().split()) for m in markers.finditer(head)}
+    words: set[str] | None = None
+    for single, other, least, senses in _genres():
+        if words is None:
+            words = set(_WORD_RUN.findall(head.lower()))
+        seen = single & words
+        if other is not None and len(seen) < least:
+            seen = seen | {" ".join(m.group(0).lower().split()) for m in other.finditer(head)}
         if len(seen) >= least:
             found.append(senses)
     return found
