@@ -558,3 +558,19 @@ def test_geo_bracket_region_read_where_its_town_is(geo, nlp):
     text = "On 9 May 2023, gunmen abducted a trader on the road to Niangoloko (Niangoloko, Comoe)."
     loc = locate_first(geo, nlp, text)
     assert (loc.name, loc.country_code) == ("Niangoloko", "BF")
+
+
+def test_geo_part_of_a_big_city_with_no_reading_near_it(geo, nlp):
+    """"in Ermita, Manila (Metro Manila)": a chain ending with a big city names a part of
+    it; the only Ermita the gazetteer knows lies 450 km away, so the event falls to Manila."""
+    text = ("On 12 May 2023, unidentified gunmen shot a customs officer in Ermita, Manila "
+            "(Metro Manila). The officer survived.")
+    loc = locate_first(geo, nlp, text)
+    assert (loc.name, loc.country_code) == ("Manila", "PH")
+
+
+def test_geo_town_before_its_region_namesake_city_is_kept(geo, nlp):
+    """"Kramatorsk, Donetsk": the city of Donetsk shares its name with the region holding
+    Kramatorsk, so Kramatorsk is not taken for a part of the city."""
+    text = "On 3 May 2023, Russian forces shelled Kramatorsk, Donetsk. Casualties unknown."
+    assert locate_first(geo, nlp, text).name == "Kramatorsk"

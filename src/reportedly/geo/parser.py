@@ -244,6 +244,7 @@ class Geoparser:
         groups = self._containment(text, mentions)
         self._resolve(mentions, context, text=text)
         _drop_outside(text, mentions, groups, self.gaz)
+        _drop_far_from_city(text, mentions)
         home = self.gaz.country(outlet_country) if outlet_country else None
         if home is not None:
             _drop_foreign_towns_for_areas(mentions, home.iso2)
@@ -867,6 +868,33 @@ def _reread_holder(a: _Mention, holders: list[_Mention] | tuple) -> bool:
             b.best = inside[0]
             return True
     return False
+
+
+_CITY_CODES = ("PPLC", "PPLA", "PPLA2")
+_CITY_PART_KM = 30.0  # a part or a suburb of a big city lies this close to its point
+_CHAIN_END = re.compile(r"(?:\s+(?:city|City))?(?:\s*[(.;:]|\s*$|\s+(?!and\b|or\b)[a-z])")
+
+
+def _drop_far_from_city(text: str, mentions: list[_Mention]) -> None:
+    """Unresolve X in "X, Manila" when no reading of X lies near the city named after it.
+
+    A chain that ends with a big city ("Sampaloc, Manila (Metro Manila)") names a part or a
+    suburb of that city; a namesake of the small place far away is not it, and the event
+    falls to the city. A list goes on after its names ("Bucha, Irpin and Kyiv"), and a big
+    first name is a list's member, not a part."""
+    for a, b in zip(mentions, mentions[1:], strict=False):
+        x, city = a.best, b.best
+        if x is None or city is None or not x.feature_code.startswith("PP"):
+            continue
+        if city.feature_code not in _CITY_CODES or city.population < 100_000 \
+                or x.population * 5 > city.population:
+            continue
+        if text[a.end : b.start] != ", " or not _CHAIN_END.match(text, b.end):
+            continue
+        if any(c.feature_code == "ADM1" and key(c.name) == key(b.text) for c in b.cands):
+            continue  # "Kramatorsk, Donetsk": the region of the city's name holds it
+        if all(haversine_km(c.lat, c.lon, city.lat, city.lon) > _CITY_PART_KM for c in a.cands):
+            a.best = None
 
 
 def _drop_foreign_towns_for_areas(mentions: list[_Mention], home: str) -> None:
