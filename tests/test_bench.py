@@ -51,8 +51,9 @@ def test_bench_acled_notes_absent_file_is_empty(tmp_path):
 
 
 def test_bench_table_reads_the_dask_ratio_against_the_machine_ceiling(capsys):
-    """The scaling lines give the Dask ratio and, beside it, what two CPU-bound processes
-    reach on the machine: the ceiling a two-worker batch is read against."""
+    """The scaling lines give the Dask ratio and, beside it, the same batch on two local
+    processes and what two CPU-bound processes reach on the machine: the ceiling a
+    two-worker batch is read against."""
     side = {"seconds": 1.0, "docs_per_s": 1.0, "words_per_s": 1.0, "load_s": None,
             "peak_rss_mb": 1.0, "extracted": 1, "skipped": 1}
     res = {m: dict(side) for m in bench.MODES}
@@ -62,6 +63,7 @@ def test_bench_table_reads_the_dask_ratio_against_the_machine_ceiling(capsys):
         "mixed_full_over_bare": 1.0, "cold_start_report": "r.txt", "cold_start_s": 1.0,
         "scaling": {"docs": 2000, "batch_one": {**side, "startup_s": 1.0},
                     "batch_dask": {**side, "startup_s": 2.0}, "dask_over_one": 1.41,
+                    "batch_pool": {**side, "docs_per_s": 1.8}, "pool_over_one": 1.8,
                     "steady_dask_over_one": 1.5, "machine_parallel_ceiling": 1.37,
                     "same_output": True},
     }
@@ -69,3 +71,4 @@ def test_bench_table_reads_the_dask_ratio_against_the_machine_ceiling(capsys):
     out = capsys.readouterr().out
     assert "1.41x (target >= 1.6x)" in out
     assert "two CPU-bound processes run 1.37x one" in out
+    assert "two processes (--processes 2, no Dask): 1.8 docs/s, 1.80x one process" in out
