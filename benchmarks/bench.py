@@ -17,9 +17,10 @@ anything heavy. Figures are the median of ``--runs`` repeats, the configurations
    cores); beside it the same batch on two local processes without Dask (``--processes 2``).
    A Dask worker is a threaded process (event loop, executor), and spaCy's parser and NER run
    about a fifth slower in any process that has had a second thread; the local pool forks its
-   children before it starts a thread of its own. Run it on an otherwise idle machine: the two workers need both cores. Beside it
-   stands the machine's own ceiling: a fixed CPU-bound job (pure Python and a one-thread
-   matrix product) run alone and then twice at once in two processes. Where the two cores are
+   children before it starts a thread of its own. Run it on an otherwise idle machine: the
+   two workers need both cores. Beside it stands the machine's own ceiling: a fixed
+   CPU-bound job (pure Python and a one-thread matrix product) run alone and then twice at
+   once in two processes. Where the two cores are
    shared with other tenants or are siblings of one physical core, two processes get less
    than 2x whatever they run, and no two-worker batch can beat that figure.
 
