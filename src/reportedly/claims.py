@@ -266,7 +266,7 @@ def _speaker_tokens(sent: Span, trigger_toks: set[int]) -> set[int]:
 def _between(tok: Token, trigger_toks: set[int]) -> str | None:
     """'fighting between X and Y': X and Y are the two sides, in the order given."""
     node = tok
-    while node.dep_ in ("compound", "amod") and node.head is not node:
+    while node.dep_ in ("compound", "amod") and node.head.i != node.i:
         node = node.head
     if node.dep_ == "nmod" and _between_obj(node.head, trigger_toks):
         # "between the army and M23 rebels", parsed as "(army and M23) rebels"
@@ -302,7 +302,7 @@ def _anchored(tok: Token, trigger_toks: set[int]) -> bool:
 def _role_of(tok: Token, trigger_toks: set[int]) -> str | None:
     """actor1 when the phrase is the subject/agent of an event verb; otherwise actor2."""
     node, dep = tok, tok.dep_
-    while node.head is not node and (
+    while node.head.i != node.i and (
         dep in ("conj", "appos", "compound", "amod", "poss", "nmod")
         or (dep == "pobj" and node.head.lower_ == "of" and node.head.head.dep_ in SUBJECT_DEPS)
     ):

@@ -292,7 +292,7 @@ def _perfect(tok: Token) -> bool:
                 c.dep_ in ("aux", "auxpass") and c.lemma_ == "have" and c.tag_ != "VBD"
                 for c in node.children
             )
-        if node.head is node:
+        if node.head.i == node.i:
             return False
         node = node.head
     return False
@@ -407,7 +407,7 @@ def _irrealis_token(tok: Token) -> bool:
             and not _names_it(node)
         ):
             return True
-        if node.head is node or node.dep_ in ("ROOT", "ccomp"):
+        if node.head.i == node.i or node.dep_ in ("ROOT", "ccomp"):
             break
         came_by, node = node.dep_, node.head
     return False
@@ -576,7 +576,7 @@ def told_as_act(tok: Token, *, crowd_toks: frozenset[int] | None = None) -> bool
             return not infinitive and not by_crowd
         if node.dep_ == "pobj" and node.head.lower_ in _TOPIC_PREPS:
             return False
-        if node.dep_ not in ("compound", "amod", "conj", "appos") or node.head is node:
+        if node.dep_ not in ("compound", "amod", "conj", "appos") or node.head.i == node.i:
             return True
         node = node.head
     return True
@@ -596,7 +596,7 @@ def _told_as_background(tok: Token) -> bool:
             c.dep_ == "mark" and c.lower_ in _BACKGROUND_MARKS for c in node.children
         ):
             return True
-        if node.head is node:
+        if node.head.i == node.i:
             return False
         node = node.head
     return False
@@ -609,7 +609,7 @@ def _means_of_act(tok: Token) -> bool:
     """'blocked the road with burning tires', 'demonstrated by burning tires': the way the
     crowd acted, told as done at the event (not a clause about something else)."""
     node = tok.head if tok.dep_ == "amod" else tok
-    while node.dep_ == "conj" and node.head is not node:
+    while node.dep_ == "conj" and node.head.i != node.i:
         node = node.head  # "by blocking the road and burning tires": the first of the list
     if node.dep_ == "dobj" and node is not tok and node.head.dep_ == "pcomp":
         node = node.head  # "by blocking [the road and burning tires]": parsed as one object
@@ -949,7 +949,7 @@ def _realis_act(tok: Token) -> bool:
     for _ in range(3):
         if node.pos_ in ("VERB", "AUX"):
             return not any(c.dep_ == "aux" and c.lower_ == "to" for c in node.children)
-        if node.head is node:
+        if node.head.i == node.i:
             break
         node = node.head
     return True

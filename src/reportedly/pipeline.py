@@ -784,7 +784,7 @@ def _statement_time(doc: Doc, expr: timex.TimeExpr) -> bool:
         return False
     node = span.root
     for _ in range(3):
-        if node.head is node:
+        if node.head.i == node.i:
             return False
         node = node.head
         if node.pos_ in ("VERB", "AUX"):

@@ -245,7 +245,7 @@ def _reporting_verb(token: Token) -> Token | None:
     while node is not None and seen < 40:
         if _reports(node):
             return node
-        if node.head is node:
+        if node.head.i == node.i:
             break
         node = node.head
         seen += 1
