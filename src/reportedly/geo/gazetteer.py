@@ -376,8 +376,11 @@ class Gazetteer:
         """
         if not country_code or not admin1:
             return None
-        towns = [row for rows in self._region_rows(country_code.upper(), admin1).values()
-                 for row in rows]
+        return self._seat(country_code.upper(), admin1)
+
+    @lru_cache(maxsize=1024)  # noqa: B019 - one gazetteer per process, the cache lives with it
+    def _seat(self, cc: str, admin1: str) -> Candidate | None:
+        towns = [row for rows in self._region_rows(cc, admin1).values() for row in rows]
         if not towns:
             return None
         region = key(admin1)
@@ -399,6 +402,7 @@ class Gazetteer:
     _TOWN_COLUMNS = ("SELECT p.geonameid, p.name, p.lat, p.lon, p.cc, p.admin1, p.fcode, "
                      "p.population, n.is_primary, n.key ")
 
+    @lru_cache(maxsize=4096)  # noqa: B019 - one gazetteer per process, the cache lives with it
     def _rows_named(self, cc: str, admin1: str, wanted: tuple[str, ...]
                     ) -> dict[str, tuple[tuple[Any, ...], ...]]:
         """``_region_rows`` for just the ``wanted`` keys (the few a fuzzy lookup matched)."""
