@@ -574,3 +574,12 @@ def test_geo_town_before_its_region_namesake_city_is_kept(geo, nlp):
     Kramatorsk, so Kramatorsk is not taken for a part of the city."""
     text = "On 3 May 2023, Russian forces shelled Kramatorsk, Donetsk. Casualties unknown."
     assert locate_first(geo, nlp, text).name == "Kramatorsk"
+
+
+def test_geo_honorific_prefix_dropped_inside_the_region(geo, nlp):
+    """"Hazrati Imam Sahib district, Kunduz": the region lacks the name with its honorific,
+    so it is looked up there again without it (the town "Imam Sahib")."""
+    text = ("On 2 June 2023, Taliban fighters exchanged fire with smugglers in Hazrati Imam "
+            "Sahib district, Kunduz, at night.")
+    loc = locate_first(geo, nlp, text)
+    assert (loc.name, loc.admin1) == ("Imam Sahib", "Kunduz")

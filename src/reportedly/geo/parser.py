@@ -22,7 +22,7 @@ from spacy.tokens import Doc, Span
 
 from reportedly.geo.gazetteer import Candidate, Gazetteer
 from reportedly.geo.normalise import key
-from reportedly.geo.places import place_nouns
+from reportedly.geo.places import place_nouns, without_prefix
 from reportedly.geodesy import haversine_km
 from reportedly.nlp import doc_text, per_doc
 from reportedly.records import Toponym
@@ -560,6 +560,9 @@ class Geoparser:
             name = _POSSESSIVE.sub("", _LEADING_THE.sub("", text[a:b])).strip()
             town = holder.best.feature_code.startswith("PP")
             cands = self._fuzzy_in(name, holder.best, town=town)
+            if not cands and (bare := without_prefix(name)):
+                # "Hazrati Imam Sahib district, Kunduz": the town is "Imam Sahib" there
+                cands = self._fuzzy_in(bare, holder.best, town=town)
             beside = town and bool(cands)  # the readings are nearest the town first
             if not cands and town and _DISTRICT_AFTER.match(text, holder.end):
                 # a town named for its district ("Mogoke township, Pyinoolwin district")

@@ -88,6 +88,19 @@ def place_nouns() -> frozenset[str]:
     return frozenset(w.lower() for w in words)
 
 
+@cache
+def name_prefixes() -> frozenset[str]:
+    """Honorific first words a place's gazetteer name may lack ("Hazrati Imam Sahib")."""
+    words = (lexicons.load("places").get("name_prefixes") or {}).get("words") or ()
+    return frozenset(w.lower() for w in words)
+
+
+def without_prefix(name: str) -> str | None:
+    """``name`` without its honorific first word, or None when it has none."""
+    first, _, rest = name.partition(" ")
+    return rest.strip() or None if first.lower() in name_prefixes() else None
+
+
 def _variants(name: str) -> set[str]:
     """Surface forms an EntityRuler should match: as written, and with the first letter cased."""
     out = {name, name[0].upper() + name[1:], name[0].lower() + name[1:]}
