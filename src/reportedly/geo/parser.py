@@ -48,7 +48,7 @@ _CUE = re.compile(
     r"school|university|college|"
     r"sub-prefecture|municipality|mayor|governor|market)\s+of\s+"
     r"|\b(?:city|town|village|district|province|governorate|region|enclave|suburb|outskirts|"
-    r"neighbou?rhood|area|camp|state|county|capital|department|commune|municipality)\s+of\s+"
+    r"neighbou?rhood|area|camp|state|county|capital|department|commune)\s+of\s+"
     r"|\b(?:state|regional|provincial|district|county|national)\s+capital,?\s+"
     r"|\b(?:km|kms|kilomet(?:er|re)s?|miles?)\s+(?:[a-z-]+\s+)?(?:of|from)\s+(?:the\s+)?"
     r"|\b(?:north|south|east|west)(?:-?(?:east|west))?(?:ern)?\s+of\s+(?:the\s+)?)$",
