@@ -591,7 +591,8 @@ def test_floors_script_updates_then_refuses_to_lower(tmp_path):
     (tmp_path / "acled" / "acled.csv").rename(tmp_path / "acled" / "acled-2022-dev.csv")
     write_wiki(tmp_path / "wikievents")
     floors = tmp_path / "floors.json"
-    args = ["--floors", str(floors), "--eval-dir", str(tmp_path), "--update"]
+    args = ["--floors", str(floors), "--eval-dir", str(tmp_path), "--only", "acled",
+            "--only", "wikievents", "--update"]
     assert fl.main(args, pipeline=by_id(PERFECT)) == 0
     written = json.loads(floors.read_text())
     assert written["acled"]["floors"]["actor1"] == 1.0 and len(written["acled"]["sha256"]) == 64

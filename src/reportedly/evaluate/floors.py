@@ -25,6 +25,9 @@ TOLERANCE = 0.005  # run-to-run noise allowed below a floor before the gate fail
 DATASETS: dict[str, dict[str, Any]] = {
     "acled": {"file": "acled/acled-2022-dev.csv", "fields": ACLED_FIELDS},
     "wikievents": {"file": "wikievents/dev.jsonl", "fields": ("recall", "precision", "f1")},
+    # the geoparsing corpora: accuracy@161 km and recall of gold toponyms (issue 4's targets)
+    "geo-tr-news": {"file": "geo/TR-News.xml", "fields": ("accuracy_161", "recall")},
+    "geo-geovirus": {"file": "geo/GeoVirus.xml", "fields": ("accuracy_161", "recall")},
 }
 
 
@@ -65,6 +68,10 @@ def gold_path(record: dict[str, Any], *, eval_dir: Path) -> Path:
 def run(name: str, record: dict[str, Any], *, eval_dir: Path, pipeline: Any = None, **kw: Any):
     """Evaluate one dev set as its record describes; returns its scores object."""
     path = str(gold_path(record, eval_dir=eval_dir))
+    if name.startswith("geo-"):
+        from .geo import evaluate_geo  # the geoparser alone: no event pipeline to pass
+
+        return evaluate_geo(path)
     if name == "acled":
         offset = record.get("published_offset_days")
         return evaluate_acled(path, published_offset_days=offset, pipeline=pipeline, **kw)

@@ -49,6 +49,10 @@ class GeoScores:
     mean_km: float
     median_km: float
 
+    def score(self, name: str) -> float:
+        """A gated figure by its floors name: ``accuracy_161`` or ``recall``."""
+        return {"accuracy_161": self.acc161, "recall": self.recall}[name]
+
     def table(self) -> str:
         rows = [
             ("corpus", self.corpus),
