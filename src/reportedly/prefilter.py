@@ -173,10 +173,8 @@ def _genre_senses(head: str) -> list[re.Pattern[str]]:
     """The senses of the genres a text belongs to: two different markers of one, or more.
     One-word markers are looked up among the text's words, read once for all genres."""
     found = []
-    words: set[str] | None = None
+    words = set(_WORD_RUN.findall(head.lower()))
     for single, other, least, senses in _genres():
-        if words is None:
-            words = set(_WORD_RUN.findall(head.lower()))
         seen = single & words
         if other is not None and len(seen) < least:
             seen = seen | {" ".join(m.group(0).lower().split()) for m in other.finditer(head)}

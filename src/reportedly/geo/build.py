@@ -26,7 +26,7 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any
 
-from reportedly import lexicons
+from reportedly import geodesy, lexicons
 from reportedly.geo import villages
 from reportedly.geo.normalise import key, keys, skeleton, sound_key
 
@@ -150,9 +150,8 @@ def _country_points() -> dict[str, tuple[float, float]]:
     for iso2, point in (section.get("points") or {}).items():
         if not isinstance(point, list | tuple) or len(point) != 2:
             continue
-        lat, lon = _float(point[0]), _float(point[1])
-        if lat is not None and lon is not None and abs(lat) <= 90 and abs(lon) <= 180:
-            out[str(iso2)] = (lat, lon)
+        if (found := geodesy.point(*point)) is not None:
+            out[str(iso2)] = found
     return out
 
 

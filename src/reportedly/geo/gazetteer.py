@@ -58,6 +58,12 @@ class Candidate:
     population: int
     score: float
 
+    @property
+    def ident(self) -> tuple:
+        """The place itself, whatever name or reading it came by (a national gazetteer's
+        village has no geonameid, so its name and point tell it apart)."""
+        return (self.geonameid, self.name, self.lat, self.lon)
+
 
 @dataclass(frozen=True)
 class Country:
@@ -313,9 +319,8 @@ class Gazetteer:
                     continue  # a close spelling far from the holding town is another place
                 cand = replace(cand, score=cand.score + (score - 100) / 10)
                 # a place matched under several of its names is one reading, at its best
-                ident = (cand.geonameid, cand.name, cand.lat, cand.lon)
-                if ident not in best or cand.score > best[ident].score:
-                    best[ident] = cand
+                if cand.ident not in best or cand.score > best[cand.ident].score:
+                    best[cand.ident] = cand
         if near:  # of namesakes alike, the one nearest the holding town
             out = sorted(best.values(), key=lambda c: (
                 -c.score, haversine_km(near[0], near[1], c.lat, c.lon)))

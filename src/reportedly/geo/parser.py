@@ -657,9 +657,9 @@ class Geoparser:
         anchors: dict[tuple, Candidate] = {}
         for m in mentions:
             if m.best and m.best.feature_code.startswith("PP") and len(anchors) < _MAX_ANCHORS:
-                anchors.setdefault(_ident(m.best), m.best)
+                anchors.setdefault(m.best.ident, m.best)
         for m in mentions:  # second pass: closeness to the document's other places
-            own = _ident(m.best) if m.best else None
+            own = m.best.ident if m.best else None
             others = [a for k, a in anchors.items() if k != own]
             m.best = max(
                 enumerate(m.cands),
@@ -894,7 +894,7 @@ def _drop_far_from_city(text: str, mentions: list[_Mention]) -> None:
             continue
         if text[a.end : b.start] != ", " or not _CHAIN_END.match(text, b.end):
             continue
-        if any(c.feature_code == "ADM1" and key(c.name) == key(b.text) for c in b.cands):
+        if _namesake_region(b) is not None:
             continue  # "Kramatorsk, Donetsk": the region of the city's name holds it
         if all(haversine_km(c.lat, c.lon, city.lat, city.lon) > _CITY_PART_KM for c in a.cands):
             a.best = None
@@ -1047,10 +1047,6 @@ def _clear_lead(cands: list[Candidate]) -> bool:
     top = cands[0]
     rivals = [c.score for c in cands[1:] if c.country_code != top.country_code]
     return not rivals or top.score - max(rivals) >= _CLEAR_LEAD
-
-
-def _ident(c: Candidate) -> tuple:
-    return (c.geonameid, c.name, c.lat, c.lon)
 
 
 def _holder(text: str, end: int, resolved: list[_Mention]) -> _Mention | None:

@@ -98,7 +98,9 @@ def name_prefixes() -> frozenset[str]:
 def without_prefix(name: str) -> str | None:
     """``name`` without its honorific first word, or None when it has none."""
     first, _, rest = name.partition(" ")
-    return rest.strip() or None if first.lower() in name_prefixes() else None
+    if first.lower() not in name_prefixes():
+        return None
+    return rest.strip() or None
 
 
 def _variants(name: str) -> set[str]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-import math
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from reportedly import lexicons
+from reportedly.geodesy import point
 
 log = logging.getLogger(__name__)
 
@@ -85,15 +85,9 @@ def _package_root(dist: str) -> Path:
 
 
 def _point(lat: Any, lon: Any) -> tuple[float, float] | None:
-    try:
-        la, lo = float(lat), float(lon)
-    except (TypeError, ValueError):
-        return None
-    if not (math.isfinite(la) and math.isfinite(lo)) or abs(la) > 90 or abs(lo) > 180:
-        return None
-    if la == 0 and lo == 0:
-        return None
-    return la, lo
+    """A village's point; 0, 0 is a source's blank, not a place in the Gulf of Guinea."""
+    found = point(lat, lon)
+    return None if found == (0.0, 0.0) else found
 
 
 class Romaniser:
