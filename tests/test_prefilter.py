@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -282,3 +284,123 @@ def test_prefilter_pairs_name_their_rule_and_groups():
     """The participant rule names its rule and groups the lexicon has."""
     data = lexicons.load("prefilter")
     assert data["pairs"]["rule"] and set(data["pairs"]["not_alone"]) <= set(data["groups"])
+
+
+# --- Version 5 of prefilter.yaml: general news turned away by genre, mask and marker --------
+
+GENERAL_NEWS_DEV = Path(__file__).parent / "fixtures" / "prefilter" / "general_news_dev.txt"
+
+
+def _briefs(path: Path) -> list[str]:
+    """The briefs of a fixture file: one per paragraph, paragraphs apart by a blank line."""
+    return [p.strip() for p in re.split(r"\n\s*\n", path.read_text(encoding="utf-8")) if p.strip()]
+
+
+def test_prefilter_turns_away_the_general_news_dev_briefs():
+    """At most 2% of the general-news dev briefs (sport, markets, weather, travel, health,
+    courts: conflict words in other senses, written for the prefilter) pass the gate."""
+    briefs = _briefs(GENERAL_NEWS_DEV)
+    passing = [(first_cue(b), b[:60]) for b in briefs if is_relevant(b)]
+    assert len(briefs) >= 200
+    assert len(passing) / len(briefs) <= 0.02, passing
+
+
+@pytest.mark.parametrize(
+    ("genre", "text"),
+    [
+        ("trade", "Trade ministers reached a deal on tariffs and import quotas for steel after "
+         "all-night talks, and negotiators said the agreement would be signed next month."),
+        ("travel", "The airline will launch flights to Lima in May using new aircraft, as "
+         "passenger numbers at the airport return to pre-pandemic levels."),
+        ("local", "The city council will deploy extra crews to fill potholes and warned "
+         "residents that bin collections would move to once a fortnight."),
+        ("education", "The ministry will launch a reading plan and target extra funding at "
+         "pupils who failed their maths exams."),
+        ("politics", "The cabinet secured a cross-party agreement on the budget after rebel "
+         "backbenchers threatened to vote against the bill."),
+        ("sport", "The top seed fought back to win in straight sets as the crowd chanted her "
+         "name after rain interrupted play."),
+        ("markets", "Shares in the copper producer shot up 9 percent after it beat forecasts, "
+         "and the firm warned that demand from carmakers could slow."),
+        ("weather", "Hurricane Mara made landfall with a storm surge that destroyed homes, and "
+         "the army was deployed to evacuate residents."),
+        ("culture", "The K-pop singers will resume their world tour after military service, and "
+         "their fans, who call themselves the Army, crowded the concert hall."),
+        ("science", "Astronomers said the lunar lander had reached its target, and crowds "
+         "gathered at the space agency to watch the landing."),
+    ],
+)
+def test_prefilter_genre_words_turn_away_their_general_news(genre, text):
+    """A trade, travel, city-services, school, parliament, sport, market, weather, culture or
+    science report reads its everyday cues (a deal reached, a route launched, a crew deployed,
+    a rebel backbencher, a chanting crowd) in its own sense: the text is turned away."""
+    assert not is_relevant(text), (genre, cues(text))
+
+
+@pytest.mark.parametrize(
+    ("genre", "text", "why"),
+    [
+        ("trade", "Farmers blocked a border crossing with tractors to oppose the trade deal, "
+         "and police fired tear gas at them as ministers discussed tariffs and import quotas.",
+         "tear gas"),
+        ("travel", "Gunmen attacked a hotel popular with tourists near the airport, killing "
+         "four guests, and all flights were suspended.", "gunmen"),
+        ("local", "Residents blocked the road outside the city council and burned tyres to "
+         "protest against missed bin collections and potholes.", "blocked the road"),
+        ("education", "Police fired tear gas at students who marched on the ministry over exam "
+         "fees and a new curriculum for pupils.", "tear gas"),
+        ("politics", "Supporters of rival candidates clashed outside a polling station during "
+         "the by-election, and police arrested six people as voters queued.", "supporters"),
+        ("sport", "Gunmen opened fire on fans leaving a cricket match in the city, killing "
+         "three, and the league postponed the final.", "gunmen"),
+        ("markets", "Rebels attacked a copper mine, killing 12 workers, and shares in the "
+         "operator fell 9 percent.", "rebels"),
+        ("weather", "Militants ambushed an aid convoy carrying food to earthquake survivors, "
+         "killing two drivers, as aftershocks shook the region.", "militants"),
+        ("culture", "A gunman opened fire at a concert during the festival, killing three fans, "
+         "police said.", "gunman"),
+        ("science", "Gunmen shot dead two vaccination workers during a polio campaign as the "
+         "disease spread, health officials said.", "gunmen"),
+    ],
+)
+def test_prefilter_genre_keeps_the_conflict_in_its_field(genre, text, why):
+    """Violence or protest inside a genre's field (a hotel near an airport, a rally against a
+    trade deal, a clash at a by-election) still passes: the genre is read, and its senses
+    hold no violent act."""
+    from reportedly.prefilter import _genre_senses
+
+    assert _genre_senses(text), genre  # the text is of the genre ...
+    assert is_relevant(text)  # ... and its conflict cue still counts
+    assert first_cue(text).startswith(why)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The company's exploration wells kept output stable and helped stabilise exports.",
+        "Firefighters held a drill at the school a week after exam grades were published.",
+        "The midfielder was banned for three games for violent conduct in the derby.",
+        "A victory parade drew a crowd of 100,000 to the city centre.",
+        "The two parties struck an agreement on the budget after weeks of talks.",
+    ],
+)
+def test_prefilter_masks_words_that_only_begin_with_a_cue(text):
+    """Whole words that begin with a cue ('exploration', 'stable', 'firefighters', 'grades')
+    and phrases of sport and politics ('violent conduct', 'victory parade', 'struck an
+    agreement') are blanked: what is left is not enough."""
+    assert not is_relevant(text), cues(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("Hundreds of unemployed graduates demanded jobs outside the governor's office.",
+         "graduates+demanded"),
+        ("A man stabbed two grooms at a stable yard outside the town.", "stabbed"),
+        ("The victory parade was cancelled after a bomb exploded near the route.", "bomb"),
+    ],
+)
+def test_prefilter_masks_leave_the_cue_itself(text, why):
+    """A mask blanks only its own words: 'stabbed' beside 'stable' and a bomb at a victory
+    parade still count, and graduates who demand jobs are participants beside an act."""
+    assert first_cue(text) == why

@@ -23,6 +23,7 @@ from typing import IO, Any
 from reportedly import prefilter
 from reportedly.errors import E, ReportedlyError
 from reportedly.ingest import IngestError
+from reportedly.loading import long_lived
 from reportedly.readers import read_path
 from reportedly.records import Document, Extraction
 
@@ -171,11 +172,13 @@ _WORKER_PIPELINES: dict[str, Any] = {}
 def extract_chunk(documents: list[Document], policy: Any = None) -> list[Extraction]:
     """Extract one chunk with this process's pipeline (loaded once per process and policy).
     A document the pipeline fails on becomes an error record; the chunk goes on."""
-    from reportedly.pipeline import Pipeline, default_pipeline
-
     key = repr(policy)
     if key not in _WORKER_PIPELINES:
-        _WORKER_PIPELINES[key] = default_pipeline() if policy is None else Pipeline(policy=policy)
+        with long_lived():  # the import of spaCy and the model: made once, kept for good
+            from reportedly.pipeline import Pipeline, default_pipeline
+
+            _WORKER_PIPELINES[key] = (default_pipeline() if policy is None
+                                      else Pipeline(policy=policy))
     pipeline = _WORKER_PIPELINES[key]
     try:
         return list(pipeline.pipe(documents, batch_size=len(documents) or 1))

