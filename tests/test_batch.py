@@ -8,7 +8,7 @@ from importlib import resources
 
 import pytest
 
-from reportedly.batch import EVENTS_FILE, STATUS_FILE, run_batch
+from reportedly.batch import _QUIET_LOCAL_CLUSTER, EVENTS_FILE, STATUS_FILE, _extractor, run_batch
 from reportedly.cli import main
 
 ATTACK = (
@@ -161,3 +161,21 @@ def test_batch_dask_engine_gives_the_same_output_as_one_process(tmp_path, pipeli
               progress=False)
     for name in (EVENTS_FILE, STATUS_FILE):
         assert (tmp_path / "one" / name).read_text() == (tmp_path / "dask" / name).read_text()
+
+
+def _upkeep_settings() -> dict:
+    import dask
+
+    return {key: dask.config.get(key) for key in _QUIET_LOCAL_CLUSTER}
+
+
+def test_batch_local_dask_cluster_keeps_its_upkeep_quiet(pipeline):
+    """The workers of the local cluster a batch starts time their loops, read memory and
+    system statistics seldom and steal no work: the settings reach every worker."""
+    pytest.importorskip("dask.distributed")
+    from dask.distributed import get_client
+
+    with _extractor("dask", processes=2, policy=None, scheduler=None):
+        seen = get_client().run(_upkeep_settings)
+    assert len(seen) == 2
+    assert all(values == _QUIET_LOCAL_CLUSTER for values in seen.values())
