@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q src
 	touch $(STAMP)
 
 $(VENDOR)/.built: web/package.json web/package-lock.json
@@ -53,7 +54,10 @@ eval: $(STAMP)
 	$(BIN)/reportedly eval wikievents ../shared/eval/wikievents/dev.jsonl
 	$(BIN)/reportedly eval geo ../shared/eval/geo/TR-News.xml
 
+# The package's modules compiled to bytecode first, as an installed (not editable) package's
+# are: where PYTHONDONTWRITEBYTECODE is set, every process would compile them again.
 bench: $(STAMP)
+	$(BIN)/python -m compileall -q src
 	$(BIN)/python benchmarks/bench.py
 	$(BIN)/python benchmarks/bench_geo.py
 

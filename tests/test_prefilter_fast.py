@@ -80,3 +80,14 @@ def test_prefilter_ascii_runs_are_none_for_other_text():
     assert pf._ascii_runs("Shelling near Kyiv-Sviatoshyn") == frozenset(
         {"shelling", "near", "kyiv-sviatoshyn"})
     assert pf._ascii_runs("Shelling near Kharkiv’s edge") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(pf.cue_words()).map(str.lower)
+       | st.text(alphabet="abcdeiklorstuwſK -", max_size=14))
+def test_prefilter_fast_weak_test_reads_as_the_whole_tests(word):
+    """Telling a weak cue from a strong one with the phrases of its first two letters gives
+    what the two whole tests give."""
+    weak_re, strong_re = pf._weak()
+    expected = bool(weak_re.fullmatch(word) and not strong_re.fullmatch(word))
+    assert pf._is_weak(word) is expected

@@ -137,10 +137,45 @@ def _cue_matches(head: str) -> list[str]:
 @cache
 def _weak() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Whole-match tests: is a matched cue one of the weak phrases, one of the strong ones?"""
-    weak = {str(w) for w in lexicons.load("prefilter").get("weak", {}).get("words") or []}
-    strong = [w for w in cue_words() if w not in weak]
-    return (re.compile(rf"(?:{_alternation(sorted(weak)) or '(?!)'})", re.IGNORECASE),
+    weak, strong = _tiers()
+    return (re.compile(rf"(?:{_alternation(weak) or '(?!)'})", re.IGNORECASE),
             re.compile(rf"(?:{_alternation(strong) or '(?!)'})", re.IGNORECASE))
+
+
+@cache
+def _tiers() -> tuple[list[str], list[str]]:
+    """The weak cue phrases and the strong ones."""
+    weak = {str(w) for w in lexicons.load("prefilter").get("weak", {}).get("words") or []}
+    return sorted(weak), [w for w in cue_words() if w not in weak]
+
+
+@cache
+def _tier_test(tier: int, key: str) -> re.Pattern[str]:
+    """``_weak()[tier]`` for a word beginning with the two letters ``key``: only the phrases
+    that begin with them can match it whole. Compiled when first asked for (the two whole
+    tests cost a twentieth of a second to compile, most of them never needed)."""
+    phrases = [w for w in _tiers()[tier] if w.strip().lower()[:2] == key]
+    return re.compile(rf"(?:{_alternation(phrases) or '(?!)'})", re.IGNORECASE)
+
+
+_WEAK_MEMO: dict[str, bool] = {}
+
+
+def _is_weak(word: str) -> bool:
+    """Whether a matched cue (lower case) is a weak phrase and no strong one."""
+    known = _WEAK_MEMO.get(word)
+    if known is None:
+        if word.isascii():
+            key = word[:2]
+            known = bool(_tier_test(0, key).fullmatch(word)
+                         and not _tier_test(1, key).fullmatch(word))
+        else:  # case folding may make a cue of other letters: the whole tests
+            weak_re, strong_re = _weak()
+            known = bool(weak_re.fullmatch(word) and not strong_re.fullmatch(word))
+        if len(_WEAK_MEMO) > 100_000:
+            _WEAK_MEMO.clear()
+        _WEAK_MEMO[word] = known
+    return known
 
 
 @cache
@@ -317,13 +352,11 @@ def _matched(text: str | None, runs: frozenset[str] | None = None) -> list[str]:
 
 
 def _split(matched: list[str], genres: list[re.Pattern[str]]) -> tuple[list[str], list[str]]:
-    weak_re, strong_re = _weak()
     strong, weak = [], []
     for word in matched:
         if any(senses.fullmatch(word) for senses in genres):
             continue
-        is_weak = weak_re.fullmatch(word) and not strong_re.fullmatch(word)
-        (weak if is_weak else strong).append(word)
+        (weak if _is_weak(word) else strong).append(word)
     return strong, weak
 
 

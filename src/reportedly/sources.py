@@ -72,9 +72,12 @@ def _speaker_patterns() -> tuple[tuple[str, re.Pattern[str] | None], ...]:
 
 @cache
 def _hedge_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """Each hedge as a whole-word pattern, with the stance it lowers to, in lexicon order."""
-    words = _attr()["hedges"]["words"].items()
-    return tuple((re.compile(rf"\b{re.escape(str(w))}\b"), hedged) for w, hedged in words)
+    """Per stance a hedge lowers to, weakest first: its hedges as one whole-word pattern."""
+    by_stance: dict[str, list[str]] = {}
+    for word, hedged in _attr()["hedges"]["words"].items():
+        by_stance.setdefault(hedged, []).append(re.escape(str(word)))
+    order = sorted(by_stance, key=STANCE_ORDER.index, reverse=True)
+    return tuple((re.compile(rf"\b(?:{'|'.join(by_stance[st])})\b"), st) for st in order)
 
 
 REPORTING_LEMMAS = frozenset(
@@ -356,11 +359,12 @@ def hedge_stance(sent: Span, base: str) -> str:
 
 def _hedged(sent: Span, base: str) -> str:
     low = " " + _lowered(sent) + " "
-    stance = base
-    for pattern, hedged in _hedge_patterns():
-        if pattern.search(low) and _weaker(hedged, stance):
-            stance = hedged
-    return stance
+    for pattern, hedged in _hedge_patterns():  # the weakest stance a hedge of it lowers to
+        if not _weaker(hedged, base):
+            break
+        if pattern.search(low):
+            return hedged
+    return base
 
 
 def is_unknown_statement(text: str) -> bool:

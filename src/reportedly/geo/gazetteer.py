@@ -400,9 +400,9 @@ class Gazetteer:
     def _region_keys(self, cc: str, admin1: str) -> tuple[str, ...]:
         """The name keys of a region's towns: all that fuzzy matching by letters reads."""
         with self._db_lock:
-            rows = self._con.execute("SELECT DISTINCT n.key " + self._TOWN_NAMES,
-                                     (cc, admin1)).fetchall()
-        return tuple(r[0] for r in rows)
+            row = self._con.execute("SELECT keys FROM region_keys WHERE cc = ? AND admin1 = ?",
+                                    (cc, admin1)).fetchone()
+        return tuple(row[0].split(build.KEY_SEPARATOR)) if row and row[0] else ()
 
     _TOWN_COLUMNS = ("SELECT p.geonameid, p.name, p.lat, p.lon, p.cc, p.admin1, p.fcode, "
                      "p.population, n.is_primary, n.key ")
