@@ -15,10 +15,10 @@ anything heavy. Figures are the median of ``--runs`` repeats, the configurations
    repeated as needed) in one process, and on a Dask ``LocalCluster`` of two workers, model
    loads and cluster start included; the ratio of the two throughputs (target >= 1.6x on 2
    cores); beside it the same batch on two local processes without Dask (``--processes 2``).
-   A Dask worker is a threaded process (event loop, executor), and spaCy's parser and NER run
-   about a fifth slower in any process that has had a second thread; the local pool forks its
-   children before it starts a thread of its own. Run it on an otherwise idle machine: the
-   two workers need both cores. Beside it stands the machine's own ceiling: a fixed
+   The two workers run each chunk in the same CPU time as one process does; what a Dask run
+   adds is its start (the model loads in the batch process before the workers fork from it)
+   and its scheduler's and workers' upkeep on the same two cores. Run it on an otherwise idle
+   machine: the two workers need both cores. Beside it stands the machine's own ceiling: a fixed
    CPU-bound job (pure Python and a one-thread matrix product) run alone and then twice at
    once in two processes. Where the two cores are
    shared with other tenants or are siblings of one physical core, two processes get less
@@ -28,7 +28,7 @@ Corpus: the package's sample reports ``--repeat`` times, plus the first ``--limi
 notes when the shared evaluation folder is present. Prints a table; writes a JSON file.
 
     .venv/bin/python benchmarks/bench.py [--repeat 5] [--limit 600] [--mixed 2000] [--runs 3]
-                                         [--scaling 2000] [--scaling-runs 1]
+                                         [--scaling 2000] [--scaling-runs 3]
 """
 
 from __future__ import annotations
@@ -263,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3, help="repeats per configuration")
     ap.add_argument("--scaling", type=int, default=2000,
                     help="documents in the Dask scaling batch (0: skip it)")
-    ap.add_argument("--scaling-runs", type=int, default=1, help="repeats of the scaling pair")
+    ap.add_argument("--scaling-runs", type=int, default=3, help="repeats of the scaling trio")
     ap.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "bench.json")
     ap.add_argument("--child", nargs=2, metavar=("MODE", "CORPUS"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -315,6 +315,7 @@ def main(argv: list[str] | None = None) -> int:
         "cold_start_runs_s": [round(c, 3) for c in cold],
         "cold_start_report": short.name,
         **({"scaling": {"docs": len(scaling), "words": words(scaling),
+                        "runs": max(args.scaling_runs, 1),
                         "batch_one": res["batch-one"], "batch_dask": res["batch-dask"],
                         "batch_pool": res["batch-pool"],
                         "dask_over_one": (res["batch-dask"]["docs_per_s"]
@@ -361,7 +362,8 @@ def print_table(result: dict, res: dict) -> None:
     sc = result.get("scaling")
     if sc:
         one, dask = sc["batch_one"], sc["batch_dask"]
-        print(f"scaling, {sc['docs']} documents through reportedly.batch (load included): one "
+        print(f"scaling, {sc['docs']} documents through reportedly.batch (load included, median "
+              f"of {sc.get('runs', 1)} runs): one "
               f"process {one['docs_per_s']:.1f} docs/s ({one['seconds']:.1f} s), Dask 2 workers "
               f"{dask['docs_per_s']:.1f} docs/s ({dask['seconds']:.1f} s): "
               f"{sc['dask_over_one']:.2f}x (target >= 1.6x); same output: {sc['same_output']}")
