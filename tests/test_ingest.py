@@ -127,3 +127,38 @@ def test_ingest_document_roundtrip_never_crashes(text):
     """Any text makes a Document whose dict form reads back equal."""
     doc = Document.from_text(text, published="2024-01-02", outlet="x")
     assert Document.from_dict(doc.to_dict()) == doc
+
+
+def _language_verdict(text: str) -> str | None:
+    """The language check read word by word: the hint of the refusal, or None."""
+    from reportedly.ingest import _ENGLISH, _OTHER, _WORD
+
+    words = _WORD.findall(text[:20000])
+    if len(words) < 20:
+        return None
+    lowered = [w.lower() for w in words]
+    english = sum(w in _ENGLISH for w in lowered)
+    other = sum(w in _OTHER for w in lowered)
+    if sum(w.isascii() for w in words) / len(words) < 0.5:
+        return "mostly non-Latin script"
+    if english / len(words) < 0.03:
+        return "few common English words"
+    if other >= 3 and other >= 2 * english:
+        return "more common words of another language"
+    return None
+
+
+_LANGUAGE_WORDS = st.sampled_from(["the", "of", "said", "Les", "de", "la", "und", "der", "el",
+                                   "Police", "Gaza", "مدينة", "Київ", "Şırnak", "KILLED", "2-0"])
+
+
+@given(st.lists(_LANGUAGE_WORDS, min_size=15, max_size=60).map(" ".join))
+def test_ingest_language_check_reads_as_word_by_word(text):
+    """Read in one pass over a lower-cased ASCII text or word by word over any other, the
+    language check refuses exactly the texts the word-by-word reading refuses."""
+    expected = _language_verdict(text)
+    if expected is None:
+        assert check_text(text, name="t") == text
+    else:
+        with pytest.raises(ReportedlyError, match=expected):
+            check_text(text, name="t")

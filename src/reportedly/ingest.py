@@ -47,15 +47,20 @@ def check_text(text: str, *, name: str) -> str:
     """Reject what is not a readable English report, with a message naming the input."""
     if not text.strip():
         raise ReportedlyError(E.E002, path=name)
-    words = _WORD.findall(text[:20000])
-    if len(words) >= 20:
-        latin = sum(1 for w in words if w.isascii())
+    head = text[:20000]
+    if head.isascii():  # (lower-casing ASCII keeps every word a word: one call for the text)
+        lowered = _WORD.findall(head.lower())
+        latin = len(lowered)
+    else:
+        words = _WORD.findall(head)
+        latin = sum(map(str.isascii, words))
         lowered = [w.lower() for w in words]
-        english = sum(1 for w in lowered if w in _ENGLISH)
-        other = sum(1 for w in lowered if w in _OTHER)
-        if latin / len(words) < 0.5:
+    if len(lowered) >= 20:
+        english = sum(map(_ENGLISH.__contains__, lowered))
+        other = sum(map(_OTHER.__contains__, lowered))
+        if latin / len(lowered) < 0.5:
             raise ReportedlyError(E.E006, path=name, hint="mostly non-Latin script")
-        if english / len(words) < 0.03:
+        if english / len(lowered) < 0.03:
             raise ReportedlyError(E.E006, path=name, hint="few common English words")
         # English reports quoting French or Spanish names stay far below twice as many.
         if other >= 3 and other >= 2 * english:

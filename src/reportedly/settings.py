@@ -26,7 +26,8 @@ SETTINGS: tuple[Setting, ...] = (
             "PostgreSQL database of the store, `postgresql://USER@HOST:PORT/DATABASE` (empty: the "
             "DuckDB file `db`); `reportedly serve` with several workers needs one."),
     Setting("cache_dir", str(Path.home() / ".cache" / "reportedly"), "REPORTEDLY_CACHE",
-            "Where the gazetteer index is built (once) and kept."),
+            "Where the gazetteer index is built (once) and kept, and the lexicons as read "
+            "(one file each, named by a hash of the lexicon's bytes)."),
     Setting("max_doc_mb", 20, "REPORTEDLY_MAX_DOC_MB",
             "Largest document accepted, in MB; larger inputs get a clear error.", int),
     Setting("eval_dir", "../shared/eval", "REPORTEDLY_EVAL",
