@@ -27,7 +27,7 @@ anything heavy. Figures are the median of ``--runs`` repeats, the configurations
 Corpus: the package's sample reports ``--repeat`` times, plus the first ``--limit`` ACLED dev
 notes when the shared evaluation folder is present. Prints a table; writes a JSON file.
 
-    .venv/bin/python benchmarks/bench.py [--repeat 5] [--limit 600] [--mixed 2000] [--runs 3]
+    .venv/bin/python benchmarks/bench.py [--repeat 5] [--limit 600] [--mixed 2000] [--runs 5]
                                          [--scaling 2000] [--scaling-runs 3]
 """
 
@@ -260,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--acled", type=Path, default=DEFAULT_ACLED, help="ACLED export (optional)")
     ap.add_argument("--limit", type=int, default=600, help="ACLED notes to use")
     ap.add_argument("--mixed", type=int, default=2000, help="documents in the mixed stream")
-    ap.add_argument("--runs", type=int, default=3, help="repeats per configuration")
+    ap.add_argument("--runs", type=int, default=5, help="repeats per configuration")
     ap.add_argument("--scaling", type=int, default=2000,
                     help="documents in the Dask scaling batch (0: skip it)")
     ap.add_argument("--scaling-runs", type=int, default=3, help="repeats of the scaling trio")
@@ -356,6 +356,9 @@ def print_table(result: dict, res: dict) -> None:
     print(f"full / bare throughput: {result['full_over_bare']:.2f} (target >= 0.80)")
     print(f"mixed stream, batch / bare spaCy: {result['mixed_full_over_bare']:.2f}x "
           f"(target >= 5x); {mf.get('extracted')} extracted, {mf.get('skipped')} skipped")
+    if res["mixed-bare"].get("runs_s") and mf.get("runs_s"):
+        print(f"  each run, in order (s): bare spaCy {res['mixed-bare']['runs_s']}, "
+              f"batch {mf['runs_s']}")
     print(f"cold start `reportedly extract {result['cold_start_report']}`: "
           f"{result['cold_start_s']:.2f} s (target <= 4 s)")
     print(f"peak RSS, full pipeline: {res['full']['peak_rss_mb']:.0f} MiB (target <= 1024)")

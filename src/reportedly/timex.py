@@ -18,8 +18,6 @@ from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 from typing import Any
 
-import dateparser
-
 from reportedly import lexicons
 
 RELATIONS = ("on", "past", "range", "since", "generic")
@@ -166,6 +164,8 @@ def _parse_explicit(span: str, published: date | None, has_year: bool) -> date |
     base = datetime.combine(published or date(2000, 1, 1), datetime.min.time())
     settings = {"PREFER_DATES_FROM": "past", "RELATIVE_BASE": base, "DATE_ORDER": "DMY",
                 "PREFER_DAY_OF_MONTH": "first"}
+    import dateparser  # (imported on first use: most reports' dates never need it)
+
     try:
         parsed = dateparser.parse(span, languages=["en"], settings=settings)
     except Exception:  # noqa: BLE001 - a third-party parser must not crash the pipeline
