@@ -18,7 +18,7 @@ from functools import cache
 from spacy.tokens import Doc, Span, Token
 
 from reportedly import lexicons
-from reportedly.nlp import doc_text
+from reportedly.nlp import doc_text, per_doc
 
 SUBJECT_DEPS = {"nsubj", "csubj"}
 AGENT_DEPS = {"agent"}
@@ -418,13 +418,18 @@ def _names_it(verb: Token) -> bool:
     return verb.lemma_.lower() == "call" and any(c.dep_ == "oprd" for c in verb.children)
 
 
-def attacker_tokens(sent: Span) -> set[int]:
-    """Token indices in active subjects and passive agents: the side that acts."""
+def attacker_tokens(sent: Span) -> frozenset[int]:
+    """Token indices in active subjects and passive agents: the side that acts (worked out
+    once per sentence: the target and side rules of every mention ask it of their lead)."""
+    return per_doc(sent.doc, ("attackers", sent.start, sent.end), lambda: _attackers(sent))
+
+
+def _attackers(sent: Span) -> frozenset[int]:
     out: set[int] = set()
     for tok in sent:
         if tok.dep_ in SUBJECT_DEPS or tok.dep_ in AGENT_DEPS:
             out.update(t.i for t in tok.subtree)
-    return out
+    return frozenset(out)
 
 
 def target_groups(mention: Mention, doc: Doc) -> set[str]:
