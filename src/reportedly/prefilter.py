@@ -255,17 +255,11 @@ def _dates() -> re.Pattern[str]:
 
 
 @cache
-def _genres() -> tuple[tuple[frozenset[str], re.Pattern[str] | None, int, re.Pattern[str]], ...]:
+def _genre_table() -> tuple[tuple, ...]:
     """Per genre of general news (prefilter.yaml ``genres``): its one-word markers as a set,
     its other markers (phrases, patterns) as one pattern, how many different ones make a text
-    of that genre, and its senses (cues read its way)."""
-    return tuple(g[:4] for g in _genre_table())
-
-
-@cache
-def _genre_table() -> tuple[tuple, ...]:
-    """``_genres()`` and, per genre, the word runs of each phrase marker and a pattern of its
-    ``patterns`` alone (what its other markers can find where no phrase is in the text)."""
+    of that genre, its senses (cues read its way), the word runs each phrase marker needs,
+    and its ``patterns`` alone (what its other markers can find where no phrase is there)."""
     out = []
     for genre in (lexicons.load("prefilter").get("genres") or {}).values():
         if not isinstance(genre, dict):
@@ -337,14 +331,9 @@ def cues(text: str | None) -> tuple[list[str], list[str]]:
     return _split(matched, _genre_senses(head, runs) if matched else [])
 
 
-def _matched(text: str | None, runs: frozenset[str] | None = None) -> list[str]:
-    """Every cue word of the text, dates and masked phrases blanked first (``runs``: the
-    word runs of an ASCII text, if already read)."""
-    if not text:
-        return []
-    head = text[:HEAD_CHARS]
-    if runs is None:
-        runs = _ascii_runs(head)
+def _matched(head: str, runs: frozenset[str] | None) -> list[str]:
+    """Every cue word of a text's head, dates and masked phrases blanked first (``runs``:
+    ``_ascii_runs(head)``)."""
     if _months().search(head):
         head = _dates().sub(_blank, head)
     head = _mask(head, runs)

@@ -65,9 +65,10 @@ CREATE INDEX places_region ON places(cc, admin1, kind);"""
 # The name keys of a region's towns and villages, as fuzzy matching reads them (one list a
 # region, in the order of this query). Read from the joined tables this took a millisecond
 # or more a region (thousands of rows for a large one); stored whole it is one row.
-REGION_KEYS_SQL = ("SELECT DISTINCT n.key FROM places p JOIN names n USING (pid) "
-                   "WHERE p.cc = ? AND p.admin1 = ? AND p.kind IN ('city', 'village') "
-                   "AND n.variant = 0")
+TOWN_NAMES_SQL = ("FROM places p JOIN names n USING (pid) "
+                  "WHERE p.cc = ? AND p.admin1 = ? AND p.kind IN ('city', 'village') "
+                  "AND n.variant = 0")
+REGION_KEYS_SQL = "SELECT DISTINCT n.key " + TOWN_NAMES_SQL
 KEY_SEPARATOR = "\x1f"  # (ASCII unit separator: no name key holds one)
 
 

@@ -392,9 +392,7 @@ class Gazetteer:
         named = [row for row in towns if key(row[1]) == region]
         return _region_candidate(max(named or towns, key=lambda row: row[7]))
 
-    _TOWN_NAMES = ("FROM places p JOIN names n USING (pid) "
-                   "WHERE p.cc = ? AND p.admin1 = ? AND p.kind IN ('city', 'village') "
-                   "AND n.variant = 0")
+    _TOWN_NAMES = build.TOWN_NAMES_SQL  # (the one the stored region name lists were read by)
 
     @lru_cache(maxsize=256)  # noqa: B019 - one gazetteer per process, the cache lives with it
     def _region_keys(self, cc: str, admin1: str) -> tuple[str, ...]:
