@@ -15,10 +15,11 @@ anything heavy. Figures are the median of ``--runs`` repeats, the configurations
    repeated as needed) in one process, and on a Dask ``LocalCluster`` of two workers, model
    loads and cluster start included; the ratio of the two throughputs (target >= 1.6x on 2
    cores); beside it the same batch on two local processes without Dask (``--processes 2``).
-   The two workers run each chunk in the same CPU time as one process does; what a Dask run
-   adds is its start (the model loads in the batch process before the workers fork from it)
-   and its scheduler's and workers' upkeep on the same two cores. Run it on an otherwise idle
-   machine: the two workers need both cores. Beside it stands the machine's own ceiling: a fixed
+   Each worker sends its chunks to a helper process forked before the cluster started
+   (``reportedly.sidecar``), so a chunk costs the same CPU time as in one process; what a Dask
+   run adds is its start (the model loads in the batch process before the helpers and workers
+   fork from it) and its scheduler's and workers' upkeep on the same two cores. Run it on an idle
+   machine: the two helpers need both cores. Beside it stands the machine's own ceiling: a fixed
    CPU-bound job (pure Python and a one-thread matrix product) run alone and then twice at
    once in two processes. Where the two cores are
    shared with other tenants or are siblings of one physical core, two processes get less
@@ -40,6 +41,7 @@ T0 = time.perf_counter()  # before the heavy imports: a child's load time is par
 import argparse  # noqa: E402
 import csv  # noqa: E402
 import json  # noqa: E402
+import logging  # noqa: E402
 import os  # noqa: E402
 import platform  # noqa: E402
 import resource  # noqa: E402
@@ -144,6 +146,9 @@ def child(mode: str, corpus: Path) -> dict:
 
         info["load_s"] = None  # workers load the pipeline inside the run, as a user's run does
         dask = mode == "batch-dask"
+        said = _ListHandler()
+        logging.getLogger("reportedly.batch").addHandler(said)
+        logging.getLogger("reportedly.batch").setLevel(logging.INFO)
         with tempfile.TemporaryDirectory() as out:
             summary = run_batch([str(corpus)], out=out, processes=1 if mode == "batch-one" else 2,
                                 engine="dask" if dask else "local", use_prefilter=True,
@@ -153,11 +158,22 @@ def child(mode: str, corpus: Path) -> dict:
                     failed=summary.failed, events=summary.events,
                     startup_s=summary.first_extracted_s,
                     steady_docs_per_s=summary.steady_docs_per_s)
+        if dask:  # what the batch said of its workers: through helpers, or in their threads
+            info["helpers"] = any("helper process" in m and "each" in m for m in said.messages)
     else:
         raise SystemExit(f"unknown mode {mode!r}")
     info["seconds"] = time.perf_counter() - T0
     info["peak_rss_mb"] = peak_rss_mb()
     return info
+
+
+class _ListHandler(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
 
 
 # --- parent: repeats in subprocesses, table, JSON --------------------------------------------
@@ -370,6 +386,10 @@ def print_table(result: dict, res: dict) -> None:
               f"process {one['docs_per_s']:.1f} docs/s ({one['seconds']:.1f} s), Dask 2 workers "
               f"{dask['docs_per_s']:.1f} docs/s ({dask['seconds']:.1f} s): "
               f"{sc['dask_over_one']:.2f}x (target >= 1.6x); same output: {sc['same_output']}")
+        if "helpers" in dask:
+            print("  the Dask workers extracted " + (
+                "through a helper process each (reportedly.sidecar)" if dask["helpers"] else
+                "in their own threads: no helper processes (the batch process had run threads)"))
         if sc.get("steady_dask_over_one"):
             print(f"  after start-up (first batch back: one process {one['startup_s']:.1f} s, "
                   f"Dask {dask['startup_s']:.1f} s): {sc['steady_dask_over_one']:.2f}x")

@@ -11,6 +11,7 @@ the engine, so every engine writes the same output.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import time
 from collections import deque
@@ -20,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
-from reportedly import prefilter
+from reportedly import prefilter, sidecar
 from reportedly.errors import E, ReportedlyError
 from reportedly.ingest import IngestError
 from reportedly.loading import long_lived
@@ -31,6 +32,8 @@ ENGINES = ("local", "dask")
 EVENTS_FILE = "events.jsonl"
 STATUS_FILE = "status.jsonl"
 SKIPPED_IRRELEVANT = prefilter.REASON
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -186,6 +189,14 @@ def extract_chunk(documents: list[Document], policy: Any = None) -> list[Extract
         return [_extract_one(pipeline, d) for d in documents]
 
 
+def extract_on_worker(documents: list[Document], policy: Any = None) -> list[Extraction]:
+    """A Dask task: the chunk extracted by this worker's helper process where it has one
+    (``reportedly.sidecar``), else here."""
+    helper = sidecar.for_this_worker()
+    extractions = helper.extract(documents, policy) if helper is not None else None
+    return extract_chunk(documents, policy) if extractions is None else extractions
+
+
 def _extract_one(pipeline, document: Document) -> Extraction:
     try:
         return pipeline(document)
@@ -203,10 +214,14 @@ class _extractor:
         self._close: list[Callable[[], None]] = []
 
     def __enter__(self) -> Extractor:
-        if self.engine == "dask":
-            return self._dask()
-        if self.processes > 1:
-            return self._pool()
+        try:
+            if self.engine == "dask":
+                return self._dask()
+            if self.processes > 1:
+                return self._pool()
+        except BaseException:
+            self.__exit__()  # what had started before the failure (helpers, a cluster) ends
+            raise
         return lambda chunks: ((c, extract_chunk(c, self.policy)) for c in chunks)
 
     def __exit__(self, *exc: object) -> None:
@@ -234,15 +249,25 @@ class _extractor:
         else:
             conf = {"distributed.nanny.pre-spawn-environ": _worker_environ(),
                     "distributed.worker.profile.enabled": False, **_QUIET_LOCAL_CLUSTER}
+            n_workers = self.processes if self.processes > 1 else 2
             if _can_fork():
                 # Workers forked from this process share the pipeline loaded here: one model
-                # load instead of one per worker, and no worker imports spaCy anew.
+                # load instead of one per worker, and no worker imports spaCy anew. Helpers
+                # forked before the cluster starts any thread extract for them (see sidecar).
                 extract_chunk([], self.policy)
                 conf["distributed.worker.multiprocessing-method"] = "fork"
+                helpers = sidecar.start(range(n_workers))
+                if helpers:
+                    self._close.append(lambda: log.info(
+                        "%d chunks went through the workers' helper processes",
+                        sidecar.stop(helpers)))
+                log.info("a local Dask cluster of %d workers, %s", n_workers,
+                         "each extracting through its own helper process" if helpers else
+                         "extracting in their own threads (this process has run threads, so "
+                         "helpers forked from it would be no faster)")
             with dask.config.set(conf):
-                cluster = LocalCluster(n_workers=self.processes if self.processes > 1 else 2,
-                                       threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
+                cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1,
+                                       processes=True, dashboard_address=None)
             self._close.append(cluster.close)
             client = Client(cluster)
             workers = len(cluster.workers)
@@ -251,7 +276,7 @@ class _extractor:
         # Four chunks a worker in flight: a result travels through the scheduler, and with
         # only two a worker waits for the next chunk while the oldest result is collected.
         return lambda chunks: _in_order(
-            chunks, lambda c: client.submit(extract_chunk, c, self.policy, pure=False),
+            chunks, lambda c: client.submit(extract_on_worker, c, self.policy, pure=False),
             4 * workers)
 
 

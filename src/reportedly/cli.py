@@ -18,6 +18,7 @@ from pathlib import Path
 from reportedly import __version__
 from reportedly.errors import E, ReportedlyError
 from reportedly.export import FORMATS, TEXT_FORMATS
+from reportedly.loading import one_thread_numerics
 from reportedly.records import Document, Extraction
 
 log = logging.getLogger("reportedly")
@@ -274,13 +275,22 @@ def _port(value: str) -> int:
     return port
 
 
+def _own_or_warning(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING or record.name.split(".")[0] == "reportedly"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    one_thread_numerics()  # before anything imports numpy
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING,
         format="reportedly: %(message)s",
         stream=sys.stderr,
     )
+    # --verbose is for reportedly's own progress: from other libraries (a Dask cluster's
+    # start-up and shut-down chatter, a dozen lines a worker) only warnings and errors show.
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_own_or_warning)
     try:
         return COMMANDS[args.command](args)
     except ReportedlyError as exc:

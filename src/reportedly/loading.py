@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -28,3 +29,19 @@ def long_lived() -> Iterator[None]:
         gc.set_threshold(*thresholds)
         if enabled:
             gc.enable()
+
+
+# The thread pools of numerical libraries, one thread each unless the user chose otherwise.
+# numpy's OpenBLAS starts a pool thread as numpy is imported, and from then on glibc counts the
+# process as multi-threaded for good and makes every mutex operation atomic. spaCy's parser
+# lets go of the interpreter lock and takes it back at every parse step, so the same extraction
+# then costs about a seventh more (see reportedly.sidecar); none of reportedly's work calls a
+# multi-threaded BLAS, and its parallelism is processes.
+NUMERIC_THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def one_thread_numerics() -> None:
+    """Default the numerical libraries to one thread; effective before numpy is imported (the
+    command line calls it first thing)."""
+    for name in NUMERIC_THREAD_VARIABLES:
+        os.environ.setdefault(name, "1")
