@@ -29,7 +29,7 @@ Corpus: the package's sample reports ``--repeat`` times, plus the first ``--limi
 notes when the shared evaluation folder is present. Prints a table; writes a JSON file.
 
     .venv/bin/python benchmarks/bench.py [--repeat 5] [--limit 600] [--mixed 2000] [--runs 5]
-                                         [--scaling 2000] [--scaling-runs 3]
+                                         [--scaling 2000] [--scaling-runs 5]
 """
 
 from __future__ import annotations
@@ -279,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=5, help="repeats per configuration")
     ap.add_argument("--scaling", type=int, default=2000,
                     help="documents in the Dask scaling batch (0: skip it)")
-    ap.add_argument("--scaling-runs", type=int, default=3, help="repeats of the scaling trio")
+    ap.add_argument("--scaling-runs", type=int, default=5, help="repeats of the scaling trio")
     ap.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "bench.json")
     ap.add_argument("--child", nargs=2, metavar=("MODE", "CORPUS"), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -386,6 +386,7 @@ def print_table(result: dict, res: dict) -> None:
               f"process {one['docs_per_s']:.1f} docs/s ({one['seconds']:.1f} s), Dask 2 workers "
               f"{dask['docs_per_s']:.1f} docs/s ({dask['seconds']:.1f} s): "
               f"{sc['dask_over_one']:.2f}x (target >= 1.6x); same output: {sc['same_output']}")
+        print(f"  each run, in order (s): one process {one['runs_s']}, Dask {dask['runs_s']}")
         if "helpers" in dask:
             print("  the Dask workers extracted " + (
                 "through a helper process each (reportedly.sidecar)" if dask["helpers"] else

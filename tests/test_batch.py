@@ -179,3 +179,28 @@ def test_batch_local_dask_cluster_keeps_its_upkeep_quiet(pipeline):
         seen = get_client().run(_upkeep_settings)
     assert len(seen) == 2
     assert all(values == _QUIET_LOCAL_CLUSTER for values in seen.values())
+
+
+def test_batch_local_cluster_workers_start_with_ctrl_c_left_to_the_batch_process():
+    """Workers fork while Ctrl-C is ignored, so an interrupt gives one message, not one
+    traceback per worker; the batch process's own handler is back afterwards."""
+    import signal
+    import threading
+
+    from reportedly.batch import _ctrl_c_ignored
+
+    before = signal.getsignal(signal.SIGINT)
+    with _ctrl_c_ignored():
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    assert signal.getsignal(signal.SIGINT) is before
+
+    seen = []
+
+    def elsewhere():
+        with _ctrl_c_ignored():
+            seen.append(signal.getsignal(signal.SIGINT))
+
+    thread = threading.Thread(target=elsewhere)
+    thread.start()
+    thread.join()
+    assert seen == [before]  # signal handlers belong to the main thread: left alone there

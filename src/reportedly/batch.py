@@ -16,6 +16,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -265,7 +266,7 @@ class _extractor:
                          "each extracting through its own helper process" if helpers else
                          "extracting in their own threads (this process has run threads, so "
                          "helpers forked from it would be no faster)")
-            with dask.config.set(conf):
+            with dask.config.set(conf), _ctrl_c_ignored():
                 cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1,
                                        processes=True, dashboard_address=None)
             self._close.append(cluster.close)
@@ -294,6 +295,24 @@ _QUIET_LOCAL_CLUSTER = {
     "distributed.worker.memory.monitor-interval": "1s",
     "distributed.scheduler.work-stealing": False,
 }
+
+
+@contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """Ctrl-C ignored while the local cluster forks its workers: they inherit that and leave
+    it to this process, which closes the cluster and reports the interruption once (each worker
+    would otherwise print a traceback of its own). The main thread only; elsewhere a no-op."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
 
 
 def _can_fork() -> bool:
