@@ -386,7 +386,9 @@ def print_table(result: dict, res: dict) -> None:
               f"process {one['docs_per_s']:.1f} docs/s ({one['seconds']:.1f} s), Dask 2 workers "
               f"{dask['docs_per_s']:.1f} docs/s ({dask['seconds']:.1f} s): "
               f"{sc['dask_over_one']:.2f}x (target >= 1.6x); same output: {sc['same_output']}")
-        print(f"  each run, in order (s): one process {one['runs_s']}, Dask {dask['runs_s']}")
+        if "runs_s" in one and "runs_s" in dask:
+            print(f"  each run, in order (s): one process {one['runs_s']}, "
+                  f"Dask {dask['runs_s']}")
         if "helpers" in dask:
             print("  the Dask workers extracted " + (
                 "through a helper process each (reportedly.sidecar)" if dask["helpers"] else

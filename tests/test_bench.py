@@ -62,13 +62,17 @@ def test_bench_table_reads_the_dask_ratio_against_the_machine_ceiling(capsys):
         "mixed": {"docs": 1}, "runs": 1, "full_over_bare": 1.0,
         "mixed_full_over_bare": 1.0, "cold_start_report": "r.txt", "cold_start_s": 1.0,
         "scaling": {"docs": 2000, "batch_one": {**side, "startup_s": 1.0},
-                    "batch_dask": {**side, "startup_s": 2.0}, "dask_over_one": 1.41,
+                    "batch_dask": {**side, "startup_s": 2.0, "runs_s": [2.0, 1.9],
+                                   "helpers": True}, "dask_over_one": 1.41,
                     "batch_pool": {**side, "docs_per_s": 1.8}, "pool_over_one": 1.8,
                     "steady_dask_over_one": 1.5, "machine_parallel_ceiling": 1.37,
                     "same_output": True},
     }
+    result["scaling"]["batch_one"]["runs_s"] = [2.9, 3.1]
     bench.print_table(result, res)
     out = capsys.readouterr().out
     assert "1.41x (target >= 1.6x)" in out
+    assert "each run, in order (s): one process [2.9, 3.1], Dask [2.0, 1.9]" in out
+    assert "the Dask workers extracted through a helper process each" in out
     assert "two CPU-bound processes run 1.37x one" in out
     assert "two processes (--processes 2, no Dask): 1.8 docs/s, 1.80x one process" in out
