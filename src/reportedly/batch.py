@@ -123,9 +123,11 @@ def run_batch(
                 for doc, ex in zip(chunk, extractions, strict=True):
                     meter.count(sink.write(doc, ex))
                 meter.first_batch_done()
+            # The progress line ends before a cluster's closing words reach the log.
+            summary = meter.finish()
     finally:
         sink.close()
-    return meter.finish()
+    return summary
 
 
 def _default_batch_size() -> int:
