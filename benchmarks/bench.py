@@ -41,7 +41,6 @@ T0 = time.perf_counter()  # before the heavy imports: a child's load time is par
 import argparse  # noqa: E402
 import csv  # noqa: E402
 import json  # noqa: E402
-import logging  # noqa: E402
 import os  # noqa: E402
 import platform  # noqa: E402
 import resource  # noqa: E402
@@ -146,9 +145,6 @@ def child(mode: str, corpus: Path) -> dict:
 
         info["load_s"] = None  # workers load the pipeline inside the run, as a user's run does
         dask = mode == "batch-dask"
-        said = _ListHandler()
-        logging.getLogger("reportedly.batch").addHandler(said)
-        logging.getLogger("reportedly.batch").setLevel(logging.INFO)
         with tempfile.TemporaryDirectory() as out:
             summary = run_batch([str(corpus)], out=out, processes=1 if mode == "batch-one" else 2,
                                 engine="dask" if dask else "local", use_prefilter=True,
@@ -158,22 +154,13 @@ def child(mode: str, corpus: Path) -> dict:
                     failed=summary.failed, events=summary.events,
                     startup_s=summary.first_extracted_s,
                     steady_docs_per_s=summary.steady_docs_per_s)
-        if dask:  # what the batch said of its workers: through helpers, or in their threads
-            info["helpers"] = any("helper process" in m and "each" in m for m in said.messages)
+        if dask:  # chunks the workers sent to their helper processes (0: in their threads)
+            info["helper_chunks"] = summary.helper_chunks
     else:
         raise SystemExit(f"unknown mode {mode!r}")
     info["seconds"] = time.perf_counter() - T0
     info["peak_rss_mb"] = peak_rss_mb()
     return info
-
-
-class _ListHandler(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.INFO)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
 
 
 # --- parent: repeats in subprocesses, table, JSON --------------------------------------------
@@ -389,9 +376,10 @@ def print_table(result: dict, res: dict) -> None:
         if "runs_s" in one and "runs_s" in dask:
             print(f"  each run, in order (s): one process {one['runs_s']}, "
                   f"Dask {dask['runs_s']}")
-        if "helpers" in dask:
+        if "helper_chunks" in dask:
             print("  the Dask workers extracted " + (
-                "through a helper process each (reportedly.sidecar)" if dask["helpers"] else
+                f"through a helper process each (reportedly.sidecar): {dask['helper_chunks']} "
+                "chunks" if dask["helper_chunks"] else
                 "in their own threads: no helper processes (the batch process had run threads)"))
         if sc.get("steady_dask_over_one"):
             print(f"  after start-up (first batch back: one process {one['startup_s']:.1f} s, "

@@ -63,7 +63,7 @@ def test_bench_table_reads_the_dask_ratio_against_the_machine_ceiling(capsys):
         "mixed_full_over_bare": 1.0, "cold_start_report": "r.txt", "cold_start_s": 1.0,
         "scaling": {"docs": 2000, "batch_one": {**side, "startup_s": 1.0},
                     "batch_dask": {**side, "startup_s": 2.0, "runs_s": [2.0, 1.9],
-                                   "helpers": True}, "dask_over_one": 1.41,
+                                   "helper_chunks": 63}, "dask_over_one": 1.41,
                     "batch_pool": {**side, "docs_per_s": 1.8}, "pool_over_one": 1.8,
                     "steady_dask_over_one": 1.5, "machine_parallel_ceiling": 1.37,
                     "same_output": True},

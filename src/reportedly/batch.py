@@ -52,6 +52,8 @@ class Summary:
     # starting); what came after is the steady rate.
     first_extracted_s: float | None = None
     extracted_after_first: int = 0
+    # Chunks a local Dask cluster's workers sent to their helper processes (reportedly.sidecar)
+    helper_chunks: int = 0
 
     @property
     def steady_docs_per_s(self) -> float | None:
@@ -117,8 +119,9 @@ def run_batch(
         documents = _admitted(inputs, sink=sink, meter=meter, use_prefilter=use_prefilter,
                               seen=seen, published=published, outlet=outlet,
                               csv_columns=csv_columns)
-        with _extractor(engine, processes=max(1, processes), policy=policy,
-                        scheduler=scheduler) as extract:
+        extractor = _extractor(engine, processes=max(1, processes), policy=policy,
+                               scheduler=scheduler)
+        with extractor as extract:
             for chunk, extractions in extract(_chunks(documents, size)):
                 for doc, ex in zip(chunk, extractions, strict=True):
                     meter.count(sink.write(doc, ex))
@@ -127,6 +130,9 @@ def run_batch(
             summary = meter.finish()
     finally:
         sink.close()
+    if extractor.helper_chunks is not None:
+        summary.helper_chunks = extractor.helper_chunks
+        log.info("%d chunks went through the workers' helper processes", summary.helper_chunks)
     return summary
 
 
@@ -215,6 +221,7 @@ class _extractor:
         self.engine, self.processes, self.policy, self.scheduler = (
             engine, processes, policy, scheduler)
         self._close: list[Callable[[], None]] = []
+        self.helper_chunks: int | None = None  # after exit: what helpers extracted, if any
 
     def __enter__(self) -> Extractor:
         try:
@@ -261,9 +268,8 @@ class _extractor:
                 conf["distributed.worker.multiprocessing-method"] = "fork"
                 helpers = sidecar.start(range(n_workers))
                 if helpers:
-                    self._close.append(lambda: log.info(
-                        "%d chunks went through the workers' helper processes",
-                        sidecar.stop(helpers)))
+                    self._close.append(lambda: setattr(
+                        self, "helper_chunks", sidecar.stop(helpers)))
                 log.info("a local Dask cluster of %d workers, %s", n_workers,
                          "each extracting through its own helper process" if helpers else
                          "extracting in their own threads (this process has run threads, so "

@@ -1,4 +1,5 @@
-"""Loading what lives as long as the process, without the cyclic collector walking it."""
+"""Loading what lives as long as the process, without the cyclic collector walking it, and
+the numerical libraries' thread defaults that keep the process single-threaded."""
 
 from __future__ import annotations
 
